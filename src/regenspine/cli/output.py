@@ -1,0 +1,44 @@
+"""Shared rendering for the CLI: JSON output, rich consoles and the one-line error rendering."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from typer.core import TyperGroup
+
+from regenspine.errors import RegenspineError
+
+
+def console() -> Console:
+    """A console for human-readable output on stdout."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(payload: Any) -> None:
+    """Print a pydantic model, or plain data, as indented JSON on stdout."""
+    if isinstance(payload, BaseModel):
+        text = payload.model_dump_json(indent=2)
+    else:
+        text = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+    typer.echo(text)
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and leave with exit code 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+class ErrorRenderingGroup(TyperGroup):
+    """Renders every RegenspineError raised by a command as one stderr line with exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, turning domain errors into the CLI's error line."""
+        try:
+            return super().invoke(ctx)
+        except RegenspineError as error:
+            fail(error.message)

@@ -1,0 +1,38 @@
+"""What `regenspine` with no command (and `make run`, before the web app) shows."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+
+from regenspine.knowledge import load_knowledge
+
+COMMANDS = (
+    ('regenspine faq "QUESTION"', "cited answers from the knowledge base"),
+    ("regenspine facts [TOPIC]", "the curated facts with sources and evidence levels"),
+    ("regenspine conflicts", "where sources disagree, and what the evidence says"),
+    ("regenspine sources", "every source the knowledge base cites"),
+)
+
+
+def show_overview(out: Console, help_text: str) -> None:
+    """Print the product summary, knowledge-base size, the main commands and the disclaimer."""
+    knowledge = load_knowledge()
+    out.print(
+        Panel.fit(
+            "[bold]regenspine[/bold]: an evidence-based decision aid and outcomes registry for "
+            "stem cell therapy of spinal stenosis.",
+        )
+    )
+    out.print(
+        f"Knowledge base: {len(knowledge.facts)} facts on {len(knowledge.topics)} topics from "
+        f"{len(knowledge.sources)} sources, {len(knowledge.conflicts)} recorded conflicts; "
+        f"evidence last reviewed {knowledge.text('evidence_last_reviewed')}."
+    )
+    out.print()
+    for command, purpose in COMMANDS:
+        out.print(f"  [cyan]{command}[/cyan]  {purpose}")
+    out.print()
+    out.print(help_text)
+    out.print()
+    out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")

@@ -1,0 +1,34 @@
+"""Typed settings, read from the environment (prefix REGENSPINE_) only when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All configuration in one place; build it with `get_settings()` or directly in tests."""
+
+    model_config = SettingsConfigDict(env_prefix="REGENSPINE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Folder for the embedded SQLite database and exports."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means the embedded SQLite file under data_dir.",
+    )
+    faq_top: int = Field(default=3, ge=1, le=20, description="Answers the FAQ returns by default.")
+
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or the embedded SQLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'regenspine.sqlite3').as_posix()}"
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment now (never at import time)."""
+    return Settings()

@@ -1,0 +1,100 @@
+"""One error hierarchy for every face: the CLI, the web pages and the JSON API render these.
+
+RegenspineError                 base; `status` is the HTTP status a web face uses
+ ├── InvalidInput (422)         a field has a bad value; names the field and allowed values
+ ├── NotFound (404)             a record or topic that does not exist
+ ├── Forbidden (403)            the user's role does not allow this
+ └── Conflict (409)             the write clashes with what is stored
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class RegenspineError(Exception):
+    """Base of every expected error; carries a message fit to show to the user."""
+
+    status: int = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready description of the error."""
+        return {"error": type(self).__name__, "detail": self.message}
+
+
+class InvalidInput(RegenspineError):
+    """A field has a value outside what is allowed."""
+
+    status = 422
+
+    def __init__(
+        self, field: str, problem: str, allowed: Iterable[object] | str | None = None
+    ) -> None:
+        self.field = field
+        self.problem = problem
+        if allowed is None or isinstance(allowed, str):
+            self.allowed: list[str] | str | None = allowed
+        else:
+            self.allowed = [str(value) for value in allowed]
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        text = f"{self.field}: {self.problem}"
+        if isinstance(self.allowed, list):
+            text += f" (allowed: {', '.join(self.allowed)})"
+        elif self.allowed:
+            text += f" (allowed: {self.allowed})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready description naming the field and the allowed values."""
+        return {
+            "error": type(self).__name__,
+            "detail": self.message,
+            "field": self.field,
+            "allowed": self.allowed,
+        }
+
+
+class NotFound(RegenspineError):
+    """The thing asked for does not exist."""
+
+    status = 404
+
+
+class Forbidden(RegenspineError):
+    """The user's role does not allow this action."""
+
+    status = 403
+
+
+class Conflict(RegenspineError):
+    """The write clashes with what is already stored."""
+
+    status = 409
+
+
+class KnowledgeBaseError(RegenspineError):
+    """The curated knowledge files break their schema (a developer error, caught by tests)."""
+
+    status = 500
+
+
+def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
+    """Turn the first problem of a pydantic ValidationError into an InvalidInput."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        raise TypeError("invalid_input_from expects a pydantic ValidationError")
+    first = error.errors(include_url=False)[0]
+    parts = [str(part) for part in first["loc"]]
+    field = ".".join(([prefix] if prefix else []) + parts) or prefix or "input"
+    context = first.get("ctx") or {}
+    allowed: str | None = None
+    if "expected" in context:
+        allowed = str(context["expected"]).replace("'", "")
+    return InvalidInput(field, str(first["msg"]).lower(), allowed)
