@@ -12,7 +12,7 @@ from regenspine.knowledge import EvidenceLevel, load_knowledge
 from regenspine.knowledge.loader import check_references
 from regenspine.knowledge.schema import Fact, KnowledgeBase
 
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
 def _with_extra_fact(knowledge: KnowledgeBase, **changes: object) -> KnowledgeBase:
