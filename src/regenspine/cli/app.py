@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from regenspine.cli import knowledge
+from regenspine.cli import claims, instruments, knowledge, options, screening, values
 from regenspine.cli.output import ErrorRenderingGroup, console
 
 app = typer.Typer(
@@ -25,7 +25,14 @@ def overview(ctx: typer.Context) -> None:
     show_overview(console(), ctx.get_help())
 
 
-for area in (knowledge.commands,):
+for area in (
+    knowledge.commands,
+    instruments.commands,
+    screening.commands,
+    claims.commands,
+    options.commands,
+    values.commands,
+):
     app.add_typer(area)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.panel import Panel
 from rich.table import Table
 
 from regenspine.cli.output import console, print_json
+from regenspine.decision_aid.faq import answer_question
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 
@@ -28,13 +30,16 @@ def facts(
         raise InvalidInput("topic", f"unknown topic {topic!r}", topic_ids)
     chosen = [fact for fact in knowledge.facts if topic is None or fact.topic == topic]
     if as_json:
-        print_json([fact.model_dump(mode="json", exclude={"keywords"}) for fact in chosen])
+        facts_json = [fact.model_dump(mode="json", exclude={"keywords"}) for fact in chosen]
+        print_json({"facts": facts_json, "disclaimer": knowledge.text("disclaimer")})
         return
     table = Table("id", "statement", "evidence", "sources", show_lines=True)
     for fact in chosen:
         label = fact.evidence_level.value + (" (claim)" if fact.is_claim else "")
         table.add_row(fact.id, fact.statement, label, ", ".join(fact.sources))
-    console().print(table)
+    out = console()
+    out.print(table)
+    out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")
 
 
 @commands.command()
@@ -56,7 +61,8 @@ def conflicts(as_json: JsonFlag = False) -> None:
     """List where sources disagree, each side with its sources, and what the evidence says."""
     knowledge = load_knowledge()
     if as_json:
-        print_json([conflict.model_dump(mode="json") for conflict in knowledge.conflicts])
+        conflicts_json = [conflict.model_dump(mode="json") for conflict in knowledge.conflicts]
+        print_json({"conflicts": conflicts_json, "disclaimer": knowledge.text("disclaimer")})
         return
     out = console()
     for conflict in knowledge.conflicts:
@@ -66,3 +72,31 @@ def conflicts(as_json: JsonFlag = False) -> None:
             out.print(f"  - {position.claim} [{position.evidence_level.value}; {cited}]")
         out.print(f"  Evidence: {conflict.assessment} [{', '.join(conflict.assessment_sources)}]")
         out.print()
+    out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")
+
+
+@commands.command()
+def faq(
+    question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
+    top: Annotated[int, typer.Option("--top", help="How many answers (1-10).")] = 3,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question from the knowledge base, best first, each answer with its sources."""
+    result = answer_question(question, top=top)
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    if result.urgent_care:
+        out.print(Panel(result.urgent_care, title="Seek urgent care", border_style="red bold"))
+    if result.note:
+        out.print(result.note)
+    for number, answer in enumerate(result.answers, start=1):
+        claim_note = ", a claim, not established fact" if answer.is_claim else ""
+        label = answer.evidence_level + claim_note
+        out.print(f"[bold]{number}. {answer.topic_title}[/bold]  [dim]({label})[/dim]")
+        out.print(answer.answer)
+        for source in answer.sources:
+            out.print(f"   [dim]source: {source.title} ({source.where})[/dim]")
+        out.print()
+    out.print(f"[italic]{result.disclaimer}[/italic]")

@@ -9,6 +9,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from regenspine.errors import RegenspineError
 
@@ -34,7 +35,7 @@ def fail(message: str) -> None:
 
 
 class ErrorRenderingGroup(TyperGroup):
-    """Renders every RegenspineError raised by a command as one stderr line with exit code 2."""
+    """Renders domain and usage errors of every command as one stderr line with exit code 2."""
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command, turning domain errors into the CLI's error line."""
@@ -42,3 +43,11 @@ class ErrorRenderingGroup(TyperGroup):
             return super().invoke(ctx)
         except RegenspineError as error:
             fail(error.message)
+        except TyperException as error:
+            # Usage errors of a sub-command (missing or malformed arguments) surface here;
+            # keep their message as one line, without the usage box.
+            if type(error).__name__ == "NoArgsIsHelpError":
+                raise
+            sub_context = getattr(error, "ctx", None)
+            command = sub_context.command_path if sub_context else "regenspine"
+            fail(f"{error.format_message()} (see {command} --help)")

@@ -8,10 +8,16 @@ from rich.panel import Panel
 from regenspine.knowledge import load_knowledge
 
 COMMANDS = (
+    ("regenspine screen PROFILE.json", "red flags first, then candidacy, with every reason"),
+    ("regenspine options [--region lumbar]", "the options side by side, x of 100 people"),
+    ("regenspine costs [--country mexico]", "price ranges at home and abroad, with your travel"),
+    ("regenspine check-claims FILE", "warning signs in a clinic's marketing text"),
+    ("regenspine clinic-questions", "what to ask a clinic before you pay"),
+    ("regenspine recovery --procedure-date D", "a dated recovery plan, with an .ics calendar"),
+    ("regenspine values / summary", "what matters to you, and a one-page summary to print"),
     ('regenspine faq "QUESTION"', "cited answers from the knowledge base"),
-    ("regenspine facts [TOPIC]", "the curated facts with sources and evidence levels"),
-    ("regenspine conflicts", "where sources disagree, and what the evidence says"),
-    ("regenspine sources", "every source the knowledge base cites"),
+    ("regenspine facts | conflicts | sources", "the knowledge base itself"),
+    ("regenspine score odi --answers ...", "score a questionnaire (ODI, NDI, ZCQ, NRS, ...)"),
 )
 
 

@@ -1,0 +1,122 @@
+"""Clinic checks: warning signs in a clinic's text (`check-claims`) and `clinic-questions`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
+
+from regenspine.cli.output import console, print_json
+from regenspine.decision_aid.claims import ClaimCheck, ClaimFinding, check_claims
+from regenspine.decision_aid.clinic_questions import clinic_questions
+from regenspine.errors import InvalidInput
+
+commands = typer.Typer()
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of formatted text.")]
+FILE_ALLOWED = "a readable UTF-8 text file, or - for standard input"
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def _read_text(source: str) -> str:
+    """The text to check, from a file or from standard input ("-")."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput("FILE", f"{source} does not exist", FILE_ALLOWED) from None
+    except IsADirectoryError:
+        raise InvalidInput("FILE", f"{source} is a folder", FILE_ALLOWED) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("FILE", f"{source} is not UTF-8 text", FILE_ALLOWED) from None
+    except OSError as error:
+        problem = f"cannot read {source} ({error.strerror})"
+        raise InvalidInput("FILE", problem, FILE_ALLOWED) from None
+
+
+def _indented(out: Console, renderable: Text | str, left: int) -> None:
+    out.print(Padding(renderable, (0, 0, 0, left), expand=False))
+
+
+def _quoted_excerpt(finding: ClaimFinding) -> Text:
+    """The excerpt in quotes, with the matched words highlighted."""
+    text = Text("“" + finding.excerpt + "”")
+    text.stylize("bold reverse", finding.excerpt_start + 1, finding.excerpt_end + 1)
+    return text
+
+
+def _show_finding(out: Console, number: int, finding: ClaimFinding) -> None:
+    style = SEVERITY_STYLE[finding.severity.value]
+    out.print(
+        f"[{style}]{number}. {escape(finding.category)}[/{style}]  "
+        f"({finding.rule_id} {finding.slug}, {finding.severity.value})"
+    )
+    _indented(out, _quoted_excerpt(finding), 3)
+    _indented(out, f"Why it matters: {escape(finding.why)}", 3)
+    _indented(out, f"[dim]Sources: {', '.join(finding.sources)}[/dim]", 3)
+    out.print()
+
+
+def _show_check(out: Console, result: ClaimCheck) -> None:
+    for number, finding in enumerate(result.findings, start=1):
+        _show_finding(out, number, finding)
+    if result.missing:
+        out.print("[bold]Missing from the text[/bold]")
+        for missing in result.missing:
+            heading = f"- [yellow]{escape(missing.category)}[/yellow] ({missing.rule_id} "
+            _indented(out, heading + f"{missing.slug}, {missing.severity.value})", 2)
+            _indented(out, escape(missing.why), 4)
+            _indented(out, f"[dim]Sources: {', '.join(missing.sources)}[/dim]", 4)
+        out.print()
+    out.print(f"[bold]{escape(result.note)}[/bold]")
+    if result.sources:
+        out.print()
+        out.print("[bold]Sources[/bold]")
+        for source in result.sources:
+            _indented(out, f"{source.id}: {escape(source.title)} <{escape(source.where)}>", 2)
+    out.print()
+    out.print(f"[italic]{escape(result.disclaimer)}[/italic]")
+
+
+@commands.command("check-claims")
+def check_claims_command(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="Clinic web text or offer; - reads stdin.")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Flag warning signs in a clinic's web text or offer, each with why and sources."""
+    result = check_claims(_read_text(file))
+    if as_json:
+        print_json(result)
+        return
+    _show_check(console(), result)
+
+
+@commands.command("clinic-questions")
+def clinic_questions_command(as_json: JsonFlag = False) -> None:
+    """Print the questions to ask a clinic before a stem cell injection, with why and sources."""
+    questions = clinic_questions()
+    if as_json:
+        print_json(questions)
+        return
+    out = console()
+    out.print(escape(questions.intro))
+    number = 0
+    for group in questions.groups:
+        out.print()
+        out.print(f"[bold]{escape(group.title)}[/bold]")
+        for question in group.questions:
+            number += 1
+            _indented(out, f"{number}. {escape(question.question)}", 2)
+            cited = escape(f"[{', '.join(question.sources)}]")
+            _indented(out, f"[dim]Why: {escape(question.why)} {cited}[/dim]", 5)
+    out.print()
+    out.print(f"[italic]{escape(questions.disclaimer)}[/italic]")

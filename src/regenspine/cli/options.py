@@ -1,0 +1,251 @@
+"""Decision-aid commands: the options side by side, and what each option costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from regenspine.cli.output import console, print_json
+from regenspine.decision_aid.cost_data import Money, PriceBasis
+from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
+from regenspine.decision_aid.option_content import Cited
+from regenspine.decision_aid.options import (
+    ArmResult,
+    CostRange,
+    OptionComparison,
+    OptionResult,
+    compare_options,
+)
+from regenspine.errors import InvalidInput
+
+commands = typer.Typer()
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@contextmanager
+def _named_as_options() -> Iterator[None]:
+    """Name a bad field as the option the user typed (travel_cost -> --travel-cost)."""
+    try:
+        yield
+    except InvalidInput as error:
+        name = "--" + error.field.split(".")[0].replace("_", "-")
+        raise InvalidInput(name, error.problem, error.allowed) from None
+
+
+@commands.command()
+def options(
+    region: Annotated[
+        str, typer.Option("--region", help="Where the stenosis is: lumbar, cervical or thoracic.")
+    ] = "lumbar",
+    as_json: JsonFlag = False,
+) -> None:
+    """Compare the treatment options side by side, with outcomes as x of 100 people."""
+    with _named_as_options():
+        comparison = compare_options(region)
+    if as_json:
+        print_json(comparison)
+        return
+    _show_comparison(console(), comparison)
+
+
+@commands.command()
+def costs(
+    option: Annotated[
+        list[str] | None, typer.Option("--option", help="Only this option id (repeatable).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only this country: usa, mexico, ...")
+    ] = None,
+    travel_cost: Annotated[
+        float | None, typer.Option("--travel-cost", help="Your travel cost per person, USD.")
+    ] = None,
+    companions: Annotated[
+        int, typer.Option("--companions", help="People travelling with you.")
+    ] = 0,
+    nights: Annotated[int, typer.Option("--nights", help="Nights of stay.")] = 0,
+    nightly_cost: Annotated[
+        float | None, typer.Option("--nightly-cost", help="Your lodging cost per night, USD.")
+    ] = None,
+    procedures: Annotated[int, typer.Option("--procedures", help="Number of procedures.")] = 1,
+    currency: Annotated[str, typer.Option("--currency", help="Currency (only USD).")] = "USD",
+    as_json: JsonFlag = False,
+) -> None:
+    """Show published prices at home and abroad, coverage, your travel estimate and a total."""
+    with _named_as_options():
+        query = cost_query(
+            options=tuple(option or ()),
+            country=country,
+            travel_cost=None if travel_cost is None else str(travel_cost),
+            companions=companions,
+            nights=nights,
+            nightly_cost=None if nightly_cost is None else str(nightly_cost),
+            procedures=procedures,
+            currency=currency,
+        )
+        estimate = estimate_costs(query)
+    if as_json:
+        print_json(estimate)
+        return
+    _show_costs(console(), estimate)
+
+
+def _cited(item: Cited) -> str:
+    flag = " [yellow](seller's claim)[/yellow]" if item.marketing else ""
+    return f"{escape(item.text)}{flag} [dim]({', '.join(item.sources)})[/dim]"
+
+
+def _arm_text(arm: ArmResult) -> str:
+    lines = [
+        f"  {f.per_100} of 100 {escape(f.label)} (reported: {f.reported})" for f in arm.frequencies
+    ]
+    return "\n".join([f"[bold]{escape(arm.label)}[/bold]", *lines])
+
+
+def _cost_range(cost: CostRange) -> str:
+    text = f"{escape(cost.where)}:"
+    if cost.low is not None and cost.high is not None:
+        text += f" {_range(cost.low, cost.high, cost.open_ended)}."
+    if cost.note:
+        text += f" [italic]{escape(cost.note)}[/italic]"
+    if cost.sources:
+        text += f" [dim]({', '.join(cost.sources)})[/dim]"
+    return text
+
+
+def _show_option(out: Console, option: OptionResult) -> None:
+    table = Table(title=option.name, show_header=False, show_lines=True, title_justify="left")
+    table.add_column("section", style="bold", no_wrap=True)
+    table.add_column("what the sources say")
+    for label, items in (
+        ("What it involves", option.involves),
+        ("Time and visits", option.time_and_visits),
+        ("Recovery", option.recovery),
+        ("Benefits", option.benefits),
+        ("Harms", option.harms),
+        ("Unknowns", option.unknowns),
+        ("FDA status", (option.fda_status,)),
+        ("Insurance", (option.coverage,)),
+    ):
+        table.add_row(label, "\n".join(_cited(item) for item in items))
+    table.add_row("Price of one procedure", "\n".join(_cost_range(c) for c in option.cost_ranges))
+    out.print(table)
+    outcomes = Table("outcome", "out of 100 people", show_lines=True)
+    for outcome in option.outcomes:
+        numbers = "\n".join(_arm_text(arm) for arm in outcome.arms) or "No number available."
+        if outcome.note:
+            numbers += f"\n[italic]{escape(outcome.note)}[/italic]"
+        if outcome.from_other_region:
+            region = outcome.study_region.value
+            numbers += f"\n[italic]These numbers come from {region} studies.[/italic]"
+        about = (
+            f"[bold]{escape(outcome.measure)}[/bold]\nTime: {escape(outcome.time_frame)}\n"
+            f"Group: {escape(outcome.group)}\nStudy: {escape(outcome.design)}\n"
+            f"Certainty: {outcome.certainty.value}\n[dim]{', '.join(outcome.sources)}[/dim]"
+        )
+        outcomes.add_row(about, numbers)
+    out.print(outcomes)
+    out.print()
+
+
+def _show_comparison(out: Console, comparison: OptionComparison) -> None:
+    out.print(f"[bold]Options for {comparison.region.value} spinal stenosis[/bold]")
+    out.print(_cited(comparison.region_note))
+    out.print()
+    for option in comparison.options:
+        _show_option(out, option)
+    out.print(f"[bold]How numbers are shown:[/bold] {comparison.rounding_rule}")
+    out.print("[bold]Certainty levels:[/bold]")
+    for level, meaning in comparison.certainty_rule.items():
+        out.print(f"  {level.value}: {meaning}")
+    out.print(
+        f"Evidence last reviewed {comparison.evidence_last_reviewed}. {comparison.update_policy}"
+    )
+    out.print(f"[italic]{comparison.disclaimer}[/italic]")
+
+
+def _money(amount: Money, open_ended: bool = False) -> str:
+    return f"${amount:,.0f}" + ("+" if open_ended else "")
+
+
+def _range(low: Money, high: Money, open_ended: bool = False) -> str:
+    if low == high and not open_ended:
+        return _money(low)
+    return f"{_money(low)} to {_money(high, open_ended)}"
+
+
+BASIS_WORDS = {
+    PriceBasis.per_procedure: "one procedure",
+    PriceBasis.mean_cost: "average hospital cost",
+    PriceBasis.mean_charge: "average hospital charge",
+    PriceBasis.package: "package",
+    PriceBasis.booster: "booster",
+    PriceBasis.component: "part of the bill",
+}
+
+
+def _show_option_cost(out: Console, cost: OptionCost) -> None:
+    table = Table(title=f"{cost.option_name}: {cost.place_name}", title_justify="left", expand=True)
+    for header, ratio in (
+        ("price", 2),
+        ("what", 4),
+        ("counts as", 2),
+        ("marketing", 2),
+        ("sources", 3),
+    ):
+        table.add_column(header, ratio=ratio, overflow="fold")
+    for line in cost.prices:
+        price = _range(line.low, line.high, line.open_ended)
+        if line.mean is not None:
+            price += f" (mean {_money(line.mean)})"
+        what = escape(line.what)
+        if line.where != cost.place_name:
+            what += f" [dim]({escape(line.where)})[/dim]"
+        if line.note:
+            what += f" [italic]{escape(line.note)}[/italic]"
+        basis = BASIS_WORDS[line.basis] + ("" if line.counts_toward_total else ", not in total")
+        marketing = "yes" if line.marketing else "no"
+        table.add_row(price, what, basis, marketing, ", ".join(line.sources))
+    if cost.prices:
+        out.print(table)
+    else:
+        out.print(f"[bold]{cost.option_name}: {cost.place_name}[/bold]")
+    coverage = cost.coverage
+    cited = ", ".join(coverage.sources)
+    out.print(f"Insurance ({coverage.status.value}): {escape(coverage.text)} [dim]({cited})[/dim]")
+    if cost.total is not None:
+        total = cost.total
+        out.print(
+            f"[bold]Total: {_range(total.low, total.high, total.open_ended)}[/bold] = "
+            f"{_range(total.procedure_low, total.procedure_high, total.open_ended)} x "
+            f"{total.procedures} procedure(s) + {_money(total.travel)} travel"
+        )
+    for note in cost.notes:
+        out.print(f"[italic]{escape(note)}[/italic]")
+    out.print()
+
+
+def _show_costs(out: Console, estimate: CostEstimate) -> None:
+    travel = estimate.travel
+    out.print(f"[bold]Costs in {estimate.currency}[/bold], {estimate.procedures} procedure(s)")
+    if travel.included:
+        fare = _money(travel.travel_cost or Decimal(0))
+        stay = _money(travel.nightly_cost or Decimal(0))
+        out.print(
+            f"Your travel: {fare} x {travel.travellers} traveller(s) + {travel.nights} night(s) "
+            f"x {stay} = {_money(travel.amount)}"
+        )
+    elif travel.note:
+        out.print(f"[italic]{travel.note}[/italic]")
+    out.print()
+    for cost in estimate.costs:
+        _show_option_cost(out, cost)
+    out.print(_cited(estimate.travel_reference))
+    out.print(f"[italic]{estimate.disclaimer}[/italic]")

@@ -1,0 +1,1 @@
+"""Pure decision-aid rules: screening, options, costs, recovery, values, claims, FAQ, summary."""

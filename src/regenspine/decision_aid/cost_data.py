@@ -1,0 +1,161 @@
+"""Schema and loader of knowledge/data/costs.yaml: published prices per option and place, each
+with its sources and a marketing flag, and the insurance coverage of each option."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+from regenspine.decision_aid.option_content import Cited
+from regenspine.errors import KnowledgeBaseError
+from regenspine.knowledge.loader import read_data, require_sources
+
+# US dollars, kept exact as Decimal and written to JSON as plain numbers.
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+# A price for "medical tourism" with no country named (seed-004's table).
+UNNAMED_ABROAD = "abroad"
+
+
+class PriceBasis(StrEnum):
+    """What a published amount is the price of; only the first three count toward a total."""
+
+    per_procedure = "per_procedure"
+    mean_cost = "mean_cost"
+    mean_charge = "mean_charge"
+    package = "package"
+    booster = "booster"
+    component = "component"
+
+
+ONE_PROCEDURE = frozenset({PriceBasis.per_procedure, PriceBasis.mean_cost, PriceBasis.mean_charge})
+
+
+class CoverageStatus(StrEnum):
+    """Whether insurance usually pays for an option."""
+
+    not_covered = "not_covered"
+    usually_covered = "usually_covered"
+    unknown = "unknown"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Place(_Strict):
+    """A country the cost estimate can be asked for."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    name: str
+    home: bool
+
+
+class PublishedPrice(_Strict):
+    """One published amount in US dollars, with its basis, sources and marketing flag."""
+
+    place: str
+    low: Money = Field(ge=0)
+    high: Money = Field(ge=0)
+    mean: Money | None = Field(default=None, ge=0)
+    open_ended: bool = False
+    basis: PriceBasis
+    marketing: bool
+    what: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    year: int | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PublishedPrice:
+        if self.low > self.high:
+            raise ValueError(f"{self.what}: low is above high")
+        return self
+
+    @property
+    def counts_toward_total(self) -> bool:
+        """Whether this amount is the price of one procedure (so it can be multiplied)."""
+        return self.basis in ONE_PROCEDURE
+
+
+class Coverage(_Strict):
+    """Insurance coverage of an option, with sources."""
+
+    status: CoverageStatus
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class OptionPrices(_Strict):
+    """All published prices for one option, and its coverage."""
+
+    option: str
+    coverage: Coverage
+    prices: tuple[PublishedPrice, ...] = ()
+
+
+class CostTexts(_Strict):
+    """Fixed explanations shown with the estimate."""
+
+    abroad_unnamed: str
+    abroad_any: str
+    no_published_price: str
+    fallback_total: str
+    marketing_only: str
+    travel_excluded: str
+    travel_not_at_home: str
+
+
+class CostData(_Strict):
+    """The whole of costs.yaml."""
+
+    currency: str
+    places: tuple[Place, ...] = Field(min_length=1)
+    texts: CostTexts
+    travel_reference: Cited
+    options: tuple[OptionPrices, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _places_resolve(self) -> CostData:
+        known = {place.id for place in self.places} | {UNNAMED_ABROAD}
+        for option in self.options:
+            for price in option.prices:
+                if price.place not in known:
+                    raise ValueError(f"{option.option}: unknown place {price.place}")
+        if sum(place.home for place in self.places) != 1:
+            raise ValueError("exactly one place must be home")
+        return self
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id."""
+        return {place.id: place for place in self.places}[place_id]
+
+    def source_ids(self) -> list[str]:
+        """Every source id cited in costs.yaml."""
+        cited = list(self.travel_reference.sources)
+        for option in self.options:
+            cited += option.coverage.sources
+            cited += [sid for price in option.prices for sid in price.sources]
+        return list(dict.fromkeys(cited))
+
+
+@cache
+def load_cost_data() -> CostData:
+    """costs.yaml, validated, with every source id checked against the knowledge base."""
+    try:
+        data = CostData.model_validate(read_data("costs.yaml"))
+    except ValidationError as error:
+        raise KnowledgeBaseError(f"costs.yaml does not match its schema: {error}") from error
+    require_sources(data.source_ids(), "costs.yaml")
+    return data

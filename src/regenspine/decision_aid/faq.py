@@ -1,0 +1,195 @@
+"""Cited answers to free-text questions: BM25 retrieval (rank-bm25) over the curated facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
+from pydantic import BaseModel, Field
+from rank_bm25 import BM25Okapi
+
+from regenspine.errors import InvalidInput
+from regenspine.knowledge import Fact, KnowledgeBase, load_knowledge
+from regenspine.knowledge.loader import read_data
+from regenspine.knowledge.red_flags import red_flags_in
+
+# Below this BM25 score the best match shares too little with the question to be an answer;
+# calibrated on the evaluation set's in-domain and out-of-domain questions.
+MIN_SCORE = 1.0
+# At least this share of the question's meaningful words must occur in the facts or the synonym
+# list, so that a question about, say, knee replacement is not answered with a spine fact.
+MIN_KNOWN_SHARE = 0.8
+# Marketing claims stay findable but rank below a neutral fact that matches as well.
+CLAIM_WEIGHT = 0.85
+MAX_QUESTION_LENGTH = 500
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+class SourceRef(BaseModel):
+    """A cited source, as shown beside an answer."""
+
+    id: str
+    title: str
+    where: str
+
+
+class FaqAnswer(BaseModel):
+    """One answer: a fact in the product's words, with its sources and evidence level."""
+
+    topic: str
+    topic_title: str
+    answer: str
+    sources: list[SourceRef]
+    evidence_level: str
+    is_claim: bool
+    fact_id: str
+
+
+class FaqResult(BaseModel):
+    """Answers to a question, best first; urgent care first when the question names a red flag."""
+
+    question: str
+    urgent_care: str | None = None
+    red_flags: list[str] = Field(default_factory=list)
+    covered: bool
+    note: str | None = None
+    answers: list[FaqAnswer]
+    disclaimer: str
+
+
+@dataclass(frozen=True)
+class _Index:
+    facts: tuple[Fact, ...]
+    bm25: BM25Okapi
+    vocabulary: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+
+
+def _stem(words: list[str]) -> list[str]:
+    return list(_stemmer().stemWords(words))
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+def _words(text: str, stopwords: frozenset[str]) -> list[str]:
+    return [word for word in WORD.findall(text.lower()) if word not in stopwords]
+
+
+def _document(fact: Fact, knowledge: KnowledgeBase, stopwords: frozenset[str]) -> list[str]:
+    title = knowledge.topic(fact.topic).title
+    text = " ".join([title, fact.statement, *fact.keywords])
+    return _stem(_words(text, stopwords))
+
+
+@cache
+def _index() -> _Index:
+    knowledge = load_knowledge()
+    vocabulary_data = read_data("faq_vocabulary.yaml")
+    stopwords = frozenset(str(word) for word in vocabulary_data["stopwords"])
+    synonyms = {
+        str(key).lower(): tuple(str(value) for value in values)
+        for key, values in vocabulary_data["synonyms"].items()
+    }
+    documents = [_document(fact, knowledge, stopwords) for fact in knowledge.facts]
+    # Everyday words the synonym list knows count as in-domain, like the facts' own words.
+    lay_words = _stem([key for key in synonyms if " " not in key])
+    vocabulary = frozenset(word for document in documents for word in document) | set(lay_words)
+    return _Index(knowledge.facts, BM25Okapi(documents), vocabulary, synonyms, stopwords)
+
+
+def _query_terms(question: str, index: _Index) -> tuple[list[str], list[str]]:
+    """The question's own stemmed words, and those words plus their domain synonyms."""
+    lowered = question.lower()
+    own = _stem(_words(lowered, index.stopwords))
+    expanded = list(own)
+    for phrase, replacements in index.synonyms.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            expanded += _stem(_words(" ".join(replacements), index.stopwords))
+    return own, expanded
+
+
+def _source_refs(fact: Fact, knowledge: KnowledgeBase) -> list[SourceRef]:
+    refs = []
+    for source_id in fact.sources:
+        source = knowledge.source(source_id)
+        where = source.seed_file or (str(source.url) if source.url else f"doi:{source.doi}")
+        refs.append(SourceRef(id=source.id, title=source.title, where=where))
+    return refs
+
+
+def _answer(fact: Fact, knowledge: KnowledgeBase) -> FaqAnswer:
+    return FaqAnswer(
+        topic=fact.topic,
+        topic_title=knowledge.topic(fact.topic).title,
+        answer=fact.statement.strip(),
+        sources=_source_refs(fact, knowledge),
+        evidence_level=fact.evidence_level.value,
+        is_claim=fact.is_claim,
+        fact_id=fact.id,
+    )
+
+
+def _ranked_facts(expanded: list[str], index: _Index) -> list[tuple[float, Fact]]:
+    scores = index.bm25.get_scores(expanded)
+    weighted = [
+        (float(score) * (CLAIM_WEIGHT if fact.is_claim else 1.0), fact)
+        for score, fact in zip(scores, index.facts, strict=True)
+    ]
+    return sorted(weighted, key=lambda pair: pair[0], reverse=True)
+
+
+def _best_per_topic(ranked: list[tuple[float, Fact]], top: int) -> list[Fact]:
+    chosen: list[Fact] = []
+    seen: set[str] = set()
+    for score, fact in ranked:
+        if score < MIN_SCORE or fact.topic in seen:
+            continue
+        seen.add(fact.topic)
+        chosen.append(fact)
+        if len(chosen) == top:
+            break
+    return chosen
+
+
+def _is_covered(own: list[str], ranked: list[tuple[float, Fact]], index: _Index) -> bool:
+    if not own or not ranked or ranked[0][0] < MIN_SCORE:
+        return False
+    known = sum(1 for word in own if word in index.vocabulary)
+    return known / len(own) >= MIN_KNOWN_SHARE
+
+
+def answer_question(question: str, top: int = 3) -> FaqResult:
+    """Answer a free-text question from the knowledge base, best first, each answer cited."""
+    text = question.strip()
+    if not text:
+        raise InvalidInput("question", "is empty", "a question of 1 to 500 characters")
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise InvalidInput("question", "is too long", "a question of 1 to 500 characters")
+    if not 1 <= top <= 10:
+        raise InvalidInput("top", f"{top} is out of range", "1 to 10")
+    knowledge = load_knowledge()
+    index = _index()
+    flags = red_flags_in(text)
+    own, expanded = _query_terms(text, index)
+    ranked = _ranked_facts(expanded, index)
+    covered = _is_covered(own, ranked, index)
+    facts = _best_per_topic(ranked, top) if covered else []
+    if flags:
+        # Red flags override everything: the urgent-care facts come first, then the rest.
+        urgent = knowledge.facts_on("urgent_symptoms")[0]
+        facts = [urgent, *[fact for fact in facts if fact.topic != "urgent_symptoms"]][:top]
+    return FaqResult(
+        question=text,
+        urgent_care=knowledge.text("urgent_care") if flags else None,
+        red_flags=[flag.id for flag in flags],
+        covered=covered or bool(flags),
+        note=None if covered or flags else knowledge.text("not_covered"),
+        answers=[_answer(fact, knowledge) for fact in facts],
+        disclaimer=knowledge.text("disclaimer"),
+    )

@@ -1,0 +1,255 @@
+"""The recovery plan after an injection: dated phases, the medicine window, warning signs and
+follow-up visits, from data/recovery.yaml; plus an iCalendar export of the dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Literal, get_args
+
+from dateutil.relativedelta import relativedelta
+from icalendar import Calendar, Event
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from regenspine.errors import KnowledgeBaseError
+from regenspine.knowledge import EvidenceLevel, load_knowledge
+from regenspine.knowledge.loader import read_data, require_sources
+
+ONE_DAY = dt.timedelta(days=1)
+WarningAction = Literal["call_clinic_today", "emergency"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Offset(_Frozen):
+    """A distance from the procedure date; months are calendar months."""
+
+    days: int = Field(default=0, ge=0)
+    weeks: int = Field(default=0, ge=0)
+    months: int = Field(default=0, ge=0)
+
+    def after(self, day: dt.date) -> dt.date:
+        """The date this far after `day` (31 January + 1 month is the last day of February)."""
+        moved: dt.date = day + relativedelta(months=self.months, weeks=self.weeks, days=self.days)
+        return moved
+
+
+class PhaseText(_Frozen):
+    """One recovery phase as written in the data file."""
+
+    id: str
+    label: str
+    title: str
+    text: str
+    start: Offset
+    end: Offset
+    evidence_level: EvidenceLevel
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class MedicineWindowText(_Frozen):
+    """The anti-inflammatory avoidance window as written in the data file."""
+
+    title: str
+    start: Offset
+    end: Offset
+    text: str
+    reason: str
+    assumption: str
+    caution: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class WarningSign(_Frozen):
+    """A symptom after the injection that needs a call to the clinic, or emergency care."""
+
+    id: str
+    sign: str
+    why: str
+    action: WarningAction
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class WarningSignAdvice(WarningSign):
+    """A warning sign with what to do about it, in words."""
+
+    action_text: str
+
+
+class VisitText(_Frozen):
+    """One follow-up visit as written in the data file."""
+
+    id: str
+    label: str
+    offset: Offset
+    purpose: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class FollowUpText(_Frozen):
+    """The follow-up schedule as written in the data file."""
+
+    note: str
+    sources: tuple[str, ...] = Field(min_length=1)
+    visits: tuple[VisitText, ...] = Field(min_length=1)
+
+
+class RecoveryTexts(_Frozen):
+    """Everything in data/recovery.yaml, validated."""
+
+    phases: tuple[PhaseText, ...] = Field(min_length=1)
+    nsaid_window: MedicineWindowText
+    actions: dict[WarningAction, str]
+    warning_signs: tuple[WarningSign, ...] = Field(min_length=1)
+    follow_up: FollowUpText
+
+
+class DatedPhase(_Frozen):
+    """A recovery phase placed on the calendar (first and last day both included)."""
+
+    id: str
+    label: str
+    title: str
+    text: str
+    first_day: dt.date
+    last_day: dt.date
+    evidence_level: EvidenceLevel
+    sources: tuple[str, ...]
+
+
+class MedicineWindow(_Frozen):
+    """The dated anti-inflammatory avoidance window, with its reason and its assumption."""
+
+    title: str
+    first_day: dt.date
+    last_day: dt.date
+    text: str
+    reason: str
+    assumption: str
+    caution: str
+    sources: tuple[str, ...]
+
+
+class FollowUpVisit(_Frozen):
+    """A follow-up visit with its due date."""
+
+    id: str
+    label: str
+    due: dt.date
+    purpose: str
+    sources: tuple[str, ...]
+
+
+class RecoveryPlan(_Frozen):
+    """The whole dated plan for one procedure date, with the disclaimer."""
+
+    procedure_date: dt.date
+    phases: tuple[DatedPhase, ...]
+    nsaid_window: MedicineWindow
+    warning_signs: tuple[WarningSignAdvice, ...]
+    follow_up_note: str
+    follow_up_sources: tuple[str, ...]
+    follow_up_visits: tuple[FollowUpVisit, ...]
+    disclaimer: str
+
+
+@cache
+def load_recovery_texts() -> RecoveryTexts:
+    """The recovery texts, validated, with every source id checked against the knowledge base."""
+    try:
+        texts = RecoveryTexts.model_validate(read_data("recovery.yaml"))
+    except ValidationError as error:
+        raise KnowledgeBaseError(f"recovery.yaml does not match its schema: {error}") from error
+    cited = [
+        *(s for phase in texts.phases for s in phase.sources),
+        *texts.nsaid_window.sources,
+        *(s for sign in texts.warning_signs for s in sign.sources),
+        *texts.follow_up.sources,
+        *(s for visit in texts.follow_up.visits for s in visit.sources),
+    ]
+    require_sources(cited, "recovery.yaml")
+    missing = set(get_args(WarningAction)) - set(texts.actions)
+    if missing:
+        raise KnowledgeBaseError(f"recovery.yaml: actions lacks {', '.join(sorted(missing))}")
+    return texts
+
+
+def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
+    """Place the recovery phases, medicine window and follow-up visits on the calendar."""
+    texts = load_recovery_texts()
+    window = texts.nsaid_window
+    return RecoveryPlan(
+        procedure_date=procedure_date,
+        phases=tuple(
+            DatedPhase(
+                **phase.model_dump(exclude={"start", "end"}),
+                first_day=phase.start.after(procedure_date),
+                last_day=phase.end.after(procedure_date) - ONE_DAY,
+            )
+            for phase in texts.phases
+        ),
+        nsaid_window=MedicineWindow(
+            **window.model_dump(exclude={"start", "end"}),
+            first_day=window.start.after(procedure_date),
+            last_day=window.end.after(procedure_date) - ONE_DAY,
+        ),
+        warning_signs=tuple(
+            WarningSignAdvice(**sign.model_dump(), action_text=texts.actions[sign.action])
+            for sign in texts.warning_signs
+        ),
+        follow_up_note=texts.follow_up.note,
+        follow_up_sources=texts.follow_up.sources,
+        follow_up_visits=tuple(
+            FollowUpVisit(
+                **visit.model_dump(exclude={"offset"}),
+                due=visit.offset.after(procedure_date),
+            )
+            for visit in texts.follow_up.visits
+        ),
+        disclaimer=load_knowledge().text("disclaimer"),
+    )
+
+
+def recovery_calendar(plan: RecoveryPlan, stamp: dt.datetime) -> bytes:
+    """The plan as an iCalendar file: one all-day event per phase, window and visit."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//regenspine//recovery plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Recovery plan (regenspine)")
+    warnings = "\n".join(f"- {sign.sign}: {sign.action_text}" for sign in plan.warning_signs)
+    for phase in plan.phases:
+        text = f"{phase.text}\n\nWarning signs:\n{warnings}"
+        event = _all_day_event(plan, f"phase-{phase.id}", phase.first_day, phase.last_day, stamp)
+        event.add("summary", phase.title)
+        event.add("description", _description(plan, text, phase.sources))
+        calendar.add_component(event)
+    window = plan.nsaid_window
+    event = _all_day_event(plan, "nsaid-window", window.first_day, window.last_day, stamp)
+    event.add("summary", window.title)
+    text = f"{window.text}\n\n{window.reason}\n\n{window.assumption}\n\n{window.caution}"
+    event.add("description", _description(plan, text, window.sources))
+    calendar.add_component(event)
+    for visit in plan.follow_up_visits:
+        event = _all_day_event(plan, f"visit-{visit.id}", visit.due, visit.due, stamp)
+        event.add("summary", f"Follow-up visit: {visit.label}")
+        event.add("description", _description(plan, visit.purpose, visit.sources))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def _all_day_event(
+    plan: RecoveryPlan, key: str, first_day: dt.date, last_day: dt.date, stamp: dt.datetime
+) -> Event:
+    event = Event()
+    # Stable per procedure date and item, so re-importing an export updates instead of duplicating.
+    event.add("uid", f"{plan.procedure_date.isoformat()}-{key}@regenspine")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", first_day)
+    event.add("dtend", last_day + ONE_DAY)  # an all-day DTEND is exclusive (RFC 5545)
+    return event
+
+
+def _description(plan: RecoveryPlan, text: str, sources: tuple[str, ...]) -> str:
+    return f"{text}\n\nSources: {', '.join(sources)}\n\n{plan.disclaimer}"

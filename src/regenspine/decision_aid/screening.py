@@ -1,0 +1,236 @@
+"""Screening: red flags first, then contraindications, surgical questions, care tried, candidacy.
+
+`screen_candidate` returns exactly one category, the first that applies in this order, and lists
+every reason that applies (not only the deciding one), each with its patient text and sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from regenspine.decision_aid.profile import CONTRAINDICATIONS, RED_FLAG_IDS, PatientProfile
+from regenspine.errors import KnowledgeBaseError
+from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.red_flags import load_red_flags
+
+
+class ScreeningCategory(StrEnum):
+    """The screening outcomes, in the order they take precedence."""
+
+    urgent_care = "urgent_care"
+    not_suitable = "not_suitable"
+    surgical_evaluation = "surgical_evaluation"
+    conservative_care_first = "conservative_care_first"
+    candidate = "candidate"
+
+
+PRECEDENCE: tuple[ScreeningCategory, ...] = tuple(ScreeningCategory)
+
+CANDIDATE_CODES = (
+    "candidate.mild_or_moderate",
+    "candidate.soft_tissue_contributors",
+    "candidate.conservative_care_tried",
+    "candidate.health_not_poor",
+)
+SURGICAL_CODES = (
+    "severe_stenosis",
+    "bony_compression",
+    "instability",
+    "cervical_myelopathy_signs",
+    "thoracic_region",
+    "no_soft_tissue_contributor",
+)
+# Every reason code a rule can emit (red flags excepted: their text is red_flags.yaml's).
+REASON_CODES = (
+    *(f"contraindication.{name}" for name in CONTRAINDICATIONS),
+    "general_health_poor",
+    *SURGICAL_CODES,
+    "conservative_care_short",
+    *CANDIDATE_CODES,
+)
+THRESHOLD_NAMES = ("bony_compression_percent", "conservative_care_weeks")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScreeningReason(_Frozen):
+    """One finding that applies to this person, the category it points to, and its sources."""
+
+    code: str
+    category: ScreeningCategory
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class NextStep(_Frozen):
+    """Something the person can do next; clinical statements among them carry sources."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+class ScreeningResult(_Frozen):
+    """The one category that applies, why, what to do next, and the disclaimer."""
+
+    category: ScreeningCategory
+    headline: str
+    headline_sources: tuple[str, ...]
+    reasons: tuple[ScreeningReason, ...]
+    next_steps: tuple[NextStep, ...]
+    disclaimer: str
+
+
+class Threshold(_Frozen):
+    """A number a rule uses, with why it was chosen and where the idea comes from."""
+
+    value: float
+    basis: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class CategoryText(_Frozen):
+    """A category's headline (urgent care takes texts.yaml `urgent_care`) and next steps."""
+
+    headline: str | None = None
+    sources: tuple[str, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()
+
+
+class ReasonText(_Frozen):
+    """The patient text behind one reason code."""
+
+    category: ScreeningCategory
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ScreeningTexts(_Frozen):
+    """Everything in data/screening.yaml, validated."""
+
+    thresholds: dict[str, Threshold]
+    categories: dict[ScreeningCategory, CategoryText]
+    reasons: dict[str, ReasonText]
+
+    def reason(self, code: str) -> ScreeningReason:
+        """The reason with this code, its text filled with the thresholds."""
+        entry = self.reasons[code]
+        values = {name: f"{item.value:g}" for name, item in self.thresholds.items()}
+        return ScreeningReason(
+            code=code,
+            category=entry.category,
+            text=entry.text.format(**values),
+            sources=entry.sources,
+        )
+
+
+@cache
+def load_screening_texts() -> ScreeningTexts:
+    """The screening texts, validated, with every source id checked against the knowledge base."""
+    try:
+        texts = ScreeningTexts.model_validate(read_data("screening.yaml"))
+    except ValidationError as error:
+        raise KnowledgeBaseError(f"screening.yaml does not match its schema: {error}") from error
+    for code, entry in texts.reasons.items():
+        require_sources(entry.sources, f"screening reason {code}")
+    for category, item in texts.categories.items():
+        cited = [*item.sources, *(s for step in item.next_steps for s in step.sources)]
+        require_sources(cited, f"screening category {category}")
+    for name, limit in texts.thresholds.items():
+        require_sources(limit.sources, f"screening threshold {name}")
+    missing = sorted(set(REASON_CODES) - set(texts.reasons))
+    missing += sorted(set(THRESHOLD_NAMES) - set(texts.thresholds))
+    missing += [c for c in ScreeningCategory if c not in texts.categories]
+    if missing:
+        raise KnowledgeBaseError(f"screening.yaml lacks {', '.join(missing)}")
+    return texts
+
+
+def threshold(name: str) -> float:
+    """The value of a screening threshold (e.g. `conservative_care_weeks`)."""
+    return load_screening_texts().thresholds[name].value
+
+
+def _urgent_reasons(profile: PatientProfile) -> list[ScreeningReason]:
+    flags = {flag.id: flag for flag in load_red_flags()}
+    return [
+        ScreeningReason(
+            code=f"red_flag.{flag_id}",
+            category=ScreeningCategory.urgent_care,
+            text=f"{flags[flag_id].label}. {flags[flag_id].why}",
+            sources=flags[flag_id].sources,
+        )
+        for flag_id in RED_FLAG_IDS  # canonical order; duplicates in the input collapse
+        if flag_id in profile.red_flags
+    ]
+
+
+def _not_suitable_codes(profile: PatientProfile) -> list[str]:
+    codes = [f"contraindication.{c}" for c in CONTRAINDICATIONS if c in profile.contraindications]
+    if profile.general_health == "poor":
+        codes.append("general_health_poor")
+    return codes
+
+
+def _surgical_codes(profile: PatientProfile) -> list[str]:
+    imaging = profile.imaging
+    myelopathy_signs = {"balance_problems", "hand_clumsiness"} & set(profile.symptoms)
+    checks = (
+        ("severe_stenosis", profile.severity == "severe"),
+        (
+            "bony_compression",
+            imaging.bony_compression_percent >= threshold("bony_compression_percent"),
+        ),
+        ("instability", imaging.instability),
+        ("cervical_myelopathy_signs", profile.region == "cervical" and bool(myelopathy_signs)),
+        ("thoracic_region", profile.region == "thoracic"),
+        ("no_soft_tissue_contributor", not imaging.has_soft_tissue_contributor),
+    )
+    return [code for code, applies in checks if applies]
+
+
+def _conservative_codes(profile: PatientProfile) -> list[str]:
+    short = profile.conservative_care_weeks < threshold("conservative_care_weeks")
+    return ["conservative_care_short"] if short else []
+
+
+_RULES: tuple[Callable[[PatientProfile], list[str]], ...] = (
+    _not_suitable_codes,
+    _surgical_codes,
+    _conservative_codes,
+)
+
+
+def screen_candidate(profile: PatientProfile) -> ScreeningResult:
+    """Screen one person: red flags first, then the other categories in order of precedence."""
+    texts = load_screening_texts()
+    reasons = _urgent_reasons(profile)
+    for rule in _RULES:
+        reasons += [texts.reason(code) for code in rule(profile)]
+    if not reasons:
+        # Candidate criteria are listed only when nothing else applies: they are what is left.
+        reasons = [texts.reason(code) for code in CANDIDATE_CODES]
+    category = reasons[0].category
+    return ScreeningResult(
+        category=category,
+        headline=_headline(texts, category),
+        headline_sources=texts.categories[category].sources,
+        reasons=tuple(reasons),
+        next_steps=texts.categories[category].next_steps,
+        disclaimer=load_knowledge().text("disclaimer"),
+    )
+
+
+def _headline(texts: ScreeningTexts, category: ScreeningCategory) -> str:
+    if category is ScreeningCategory.urgent_care:
+        return load_knowledge().text("urgent_care")
+    headline = texts.categories[category].headline
+    if headline is None:
+        raise KnowledgeBaseError(f"screening.yaml: category {category} has no headline")
+    return headline

@@ -1,0 +1,83 @@
+"""FAQ answers: top-3 accuracy on the evaluation set, honest refusals, red flags first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from regenspine.decision_aid.faq import answer_question
+from regenspine.errors import InvalidInput
+from regenspine.knowledge import load_knowledge
+
+EVAL = yaml.safe_load((Path(__file__).parent / "faq_eval.yaml").read_text(encoding="utf-8"))
+
+
+def _hit(item: dict[str, Any]) -> bool:
+    topics = [answer.topic for answer in answer_question(item["q"], top=3).answers]
+    return any(topic in item["expect"] for topic in topics)
+
+
+def test_evaluation_set_is_large_enough_and_covers_every_seed_heading() -> None:
+    assert len(EVAL["in_domain"]) >= 60
+    assert sum(1 for item in EVAL["in_domain"] if item.get("seed")) >= 25
+    topic_ids = {topic.id for topic in load_knowledge().topics}
+    for item in EVAL["in_domain"]:
+        assert set(item["expect"]) <= topic_ids, item["q"]
+
+
+def test_top3_accuracy_is_at_least_90_percent() -> None:
+    misses = [item["q"] for item in EVAL["in_domain"] if not _hit(item)]
+    accuracy = 1 - len(misses) / len(EVAL["in_domain"])
+    assert accuracy >= 0.90, f"top-3 accuracy {accuracy:.2%}; misses: {misses}"
+
+
+def test_every_seed_heading_is_answered_in_top3() -> None:
+    misses = [item["q"] for item in EVAL["in_domain"] if item.get("seed") and not _hit(item)]
+    assert misses == []
+
+
+@pytest.mark.parametrize("question", EVAL["out_of_domain"])
+def test_out_of_domain_question_is_not_covered(question: str) -> None:
+    result = answer_question(question)
+    assert result.covered is False
+    assert result.answers == []
+    assert result.note == load_knowledge().text("not_covered")
+
+
+@pytest.mark.parametrize("item", EVAL["red_flags"], ids=lambda item: item["flag"])
+def test_red_flag_question_gets_urgent_care_first(item: dict[str, str]) -> None:
+    result = answer_question(item["q"])
+    assert item["flag"] in result.red_flags
+    assert result.urgent_care == load_knowledge().text("urgent_care")
+    assert result.answers[0].topic == "urgent_symptoms"
+
+
+def test_answers_carry_sources_level_and_disclaimer() -> None:
+    result = answer_question("Where do the stem cells come from?", top=2)
+    assert len(result.answers) == 2
+    assert len({answer.topic for answer in result.answers}) == 2
+    for answer in result.answers:
+        assert answer.sources
+        assert answer.evidence_level in {
+            level.value for level in type(load_knowledge().facts[0].evidence_level)
+        }
+    assert result.disclaimer == load_knowledge().text("disclaimer")
+
+
+def test_plain_question_has_no_urgent_message() -> None:
+    result = answer_question("How much does a laminectomy cost?")
+    assert result.urgent_care is None
+    assert result.red_flags == []
+
+
+@pytest.mark.parametrize(
+    ("question", "top", "field"),
+    [("", 3, "question"), ("x" * 501, 3, "question"), ("cost", 0, "top"), ("cost", 11, "top")],
+)
+def test_bad_input_names_the_field(question: str, top: int, field: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        answer_question(question, top=top)
+    assert raised.value.field == field

@@ -1,0 +1,120 @@
+"""Recovery plan: calendar arithmetic, the medicine window, warning signs and the .ics export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
+from regenspine.knowledge import load_knowledge
+
+STAMP = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
+
+
+def visits(procedure_date: dt.date) -> dict[str, dt.date]:
+    return {visit.id: visit.due for visit in build_recovery_plan(procedure_date).follow_up_visits}
+
+
+def test_follow_up_visits_use_calendar_months_from_the_31st() -> None:
+    assert visits(dt.date(2026, 1, 31)) == {
+        "week_2": dt.date(2026, 2, 14),
+        "week_6": dt.date(2026, 3, 14),
+        "month_3": dt.date(2026, 4, 30),
+        "month_6": dt.date(2026, 7, 31),
+        "month_12": dt.date(2027, 1, 31),
+        "month_24": dt.date(2028, 1, 31),
+    }
+
+
+@pytest.mark.parametrize(
+    ("procedure", "visit", "due"),
+    [
+        (dt.date(2023, 11, 30), "month_3", dt.date(2024, 2, 29)),  # into a leap February
+        (dt.date(2025, 11, 30), "month_3", dt.date(2026, 2, 28)),  # into a common February
+        (dt.date(2024, 2, 29), "month_12", dt.date(2025, 2, 28)),
+        (dt.date(2024, 2, 29), "month_24", dt.date(2026, 2, 28)),
+        (dt.date(2024, 2, 20), "week_2", dt.date(2024, 3, 5)),  # across 29 February
+        (dt.date(2026, 12, 25), "week_2", dt.date(2027, 1, 8)),  # across the year end
+    ],
+)
+def test_leap_years_and_month_ends(procedure: dt.date, visit: str, due: dt.date) -> None:
+    assert visits(procedure)[visit] == due
+
+
+def test_phases_are_dated_from_day_one_on_the_procedure_date() -> None:
+    plan = build_recovery_plan(dt.date(2026, 3, 2))
+    spans = {phase.id: (phase.first_day, phase.last_day) for phase in plan.phases}
+    assert spans == {
+        "rest": (dt.date(2026, 3, 2), dt.date(2026, 3, 6)),  # days 1 to 5
+        "gentle_activity": (dt.date(2026, 3, 7), dt.date(2026, 3, 15)),  # to the end of week 2
+        "strengthening": (dt.date(2026, 3, 16), dt.date(2026, 4, 12)),  # weeks 3 to 6
+        "improvement_window": (dt.date(2026, 4, 2), dt.date(2026, 6, 1)),  # months 2 and 3
+    }
+    assert all(phase.sources for phase in plan.phases)
+
+
+def test_nsaid_window_is_labelled_as_an_assumption_and_the_clinic_wins() -> None:
+    plan = build_recovery_plan(dt.date(2026, 3, 2))
+    window = plan.nsaid_window
+    assert window.first_day == dt.date(2026, 3, 2)
+    assert window.last_day == dt.date(2026, 4, 12)  # end of week 6, with the strengthening phase
+    assert "planning assumption" in window.assumption
+    assert "clinic's own instruction" in window.assumption
+    assert "No source says" in window.assumption
+    assert {"seed-004", "navani-2019-asipp-biologics"} <= set(window.sources)
+    assert "blood thinner" in window.caution
+
+
+def test_warning_signs_cover_infection_weakness_and_spinal_headache() -> None:
+    signs = {sign.id: sign for sign in build_recovery_plan(dt.date(2026, 3, 2)).warning_signs}
+    assert {"fever", "spreading_redness", "new_weakness", "upright_headache"} <= set(signs)
+    assert signs["fever"].action == "call_clinic_today"
+    assert signs["cauda_equina_signs"].action == "emergency"
+    assert "emergency" in signs["cauda_equina_signs"].action_text.lower()
+    assert "seed-004" in signs["upright_headache"].sources
+
+
+def test_every_cited_source_resolves_and_the_disclaimer_is_carried() -> None:
+    plan = build_recovery_plan(dt.date(2026, 3, 2))
+    known = {source.id for source in load_knowledge().sources}
+    cited = {s for phase in plan.phases for s in phase.sources}
+    cited |= set(plan.nsaid_window.sources) | set(plan.follow_up_sources)
+    cited |= {s for sign in plan.warning_signs for s in sign.sources}
+    cited |= {s for visit in plan.follow_up_visits for s in visit.sources}
+    assert cited <= known
+    assert plan.disclaimer == load_knowledge().text("disclaimer")
+
+
+def parsed_events(procedure_date: dt.date, stamp: dt.datetime = STAMP) -> dict[str, Any]:
+    calendar = Calendar.from_ical(recovery_calendar(build_recovery_plan(procedure_date), stamp))
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_ics_parses_back_with_all_day_events_for_phases_window_and_visits() -> None:
+    events = parsed_events(dt.date(2026, 1, 31))
+    assert len(events) == 4 + 1 + 6
+    visit = events["2026-01-31-visit-month_3@regenspine"]
+    assert visit["summary"] == "Follow-up visit: 3 months"
+    assert visit.decoded("dtstart") == dt.date(2026, 4, 30)
+    assert visit.decoded("dtend") == dt.date(2026, 5, 1)
+    rest = events["2026-01-31-phase-rest@regenspine"]
+    assert rest.decoded("dtstart") == dt.date(2026, 1, 31)
+    assert rest.decoded("dtend") == dt.date(2026, 2, 5)
+    window = events["2026-01-31-nsaid-window@regenspine"]
+    assert "planning assumption" in str(window["description"])
+    for event in events.values():
+        assert not isinstance(event.decoded("dtstart"), dt.datetime)
+        assert event.decoded("dtstamp") == STAMP
+        assert "For education only" in str(event["description"])
+        assert "Sources: " in str(event["description"])
+
+
+def test_ics_uids_are_stable_across_exports_and_differ_per_procedure_date() -> None:
+    first = parsed_events(dt.date(2026, 1, 31))
+    later = parsed_events(dt.date(2026, 1, 31), STAMP + dt.timedelta(days=3))
+    other = parsed_events(dt.date(2026, 2, 1))
+    assert set(first) == set(later)
+    assert not set(first) & set(other)

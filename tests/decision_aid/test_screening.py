@@ -1,0 +1,278 @@
+"""Screening: one category by precedence, every applicable reason, boundaries and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from regenspine.decision_aid import screening
+from regenspine.decision_aid.profile import (
+    CONTRAINDICATIONS,
+    RED_FLAG_IDS,
+    PatientProfile,
+    parse_profile,
+)
+from regenspine.decision_aid.screening import (
+    ScreeningCategory,
+    load_screening_texts,
+    screen_candidate,
+)
+from regenspine.errors import InvalidInput, KnowledgeBaseError
+from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.loader import read_data
+from regenspine.knowledge.red_flags import load_red_flags
+
+Category = ScreeningCategory
+
+
+def candidate_answers(**changes: Any) -> dict[str, Any]:
+    """A profile that meets every criterion clinics describe, with some answers changed."""
+    imaging = {
+        "disc_bulge": True,
+        "ligamentum_flavum_hypertrophy": True,
+        "facet_arthropathy": False,
+        "bony_compression_percent": 20,
+        "instability": False,
+    }
+    imaging.update(changes.pop("imaging", {}))
+    answers: dict[str, Any] = {
+        "age": 66,
+        "region": "lumbar",
+        "severity": "moderate",
+        "symptom_weeks": 52,
+        "symptoms": ["neurogenic_claudication", "leg_pain"],
+        "red_flags": [],
+        "imaging": imaging,
+        "conservative_care_weeks": 16,
+        "contraindications": [],
+        "general_health": "good",
+    }
+    answers.update(changes)
+    return answers
+
+
+def profile(**changes: Any) -> PatientProfile:
+    return parse_profile(candidate_answers(**changes))
+
+
+def codes(**changes: Any) -> list[str]:
+    return [reason.code for reason in screen_candidate(profile(**changes)).reasons]
+
+
+def test_candidate_lists_the_criteria_and_says_investigational_with_options_link() -> None:
+    result = screen_candidate(profile())
+    assert result.category is Category.candidate
+    assert [reason.code for reason in result.reasons] == list(screening.CANDIDATE_CODES)
+    steps = " ".join(step.text for step in result.next_steps)
+    assert "investigational" in steps
+    assert "regenspine options" in steps
+    cited = {source for step in result.next_steps for source in step.sources}
+    assert "fda-2021-consumer-info" in cited
+    assert result.disclaimer == load_knowledge().text("disclaimer")
+
+
+@pytest.mark.parametrize("flag_id", RED_FLAG_IDS)
+def test_every_red_flag_means_urgent_care_with_the_urgent_message(flag_id: str) -> None:
+    result = screen_candidate(profile(red_flags=[flag_id]))
+    flag = {item.id: item for item in load_red_flags()}[flag_id]
+    assert result.category is Category.urgent_care
+    assert result.headline == load_knowledge().text("urgent_care")
+    assert result.reasons[0].code == f"red_flag.{flag_id}"
+    assert result.reasons[0].sources == flag.sources
+    assert flag.label in result.reasons[0].text
+
+
+def test_red_flag_beats_contraindication_and_both_reasons_are_listed() -> None:
+    result = screen_candidate(
+        profile(red_flags=["new_bladder_dysfunction"], contraindications=["active_infection"])
+    )
+    assert result.category is Category.urgent_care
+    assert [(r.code, r.category) for r in result.reasons] == [
+        ("red_flag.new_bladder_dysfunction", Category.urgent_care),
+        ("contraindication.active_infection", Category.not_suitable),
+    ]
+
+
+def test_contraindication_beats_severe_stenosis() -> None:
+    result = screen_candidate(profile(contraindications=["pregnancy"], severity="severe"))
+    assert result.category is Category.not_suitable
+    assert [r.code for r in result.reasons] == ["contraindication.pregnancy", "severe_stenosis"]
+
+
+def test_severe_stenosis_beats_too_little_conservative_care() -> None:
+    result = screen_candidate(profile(severity="severe", conservative_care_weeks=2))
+    assert result.category is Category.surgical_evaluation
+    assert [(r.code, r.category) for r in result.reasons] == [
+        ("severe_stenosis", Category.surgical_evaluation),
+        ("conservative_care_short", Category.conservative_care_first),
+    ]
+
+
+@pytest.mark.parametrize("contraindication", CONTRAINDICATIONS)
+def test_each_contraindication_is_not_suitable(contraindication: str) -> None:
+    assert codes(contraindications=[contraindication]) == [f"contraindication.{contraindication}"]
+    assert screen_candidate(profile(contraindications=[contraindication])).category is (
+        Category.not_suitable
+    )
+
+
+def test_poor_general_health_is_not_suitable_but_fair_health_is_a_candidate() -> None:
+    poor = screen_candidate(profile(general_health="poor"))
+    assert poor.category is Category.not_suitable
+    assert [r.code for r in poor.reasons] == ["general_health_poor"]
+    assert screen_candidate(profile(general_health="fair")).category is Category.candidate
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"severity": "severe"}, "severe_stenosis"),
+        ({"imaging": {"bony_compression_percent": 80}}, "bony_compression"),
+        ({"imaging": {"instability": True}}, "instability"),
+        (
+            {"region": "cervical", "symptoms": ["arm_pain", "balance_problems"]},
+            "cervical_myelopathy_signs",
+        ),
+        ({"region": "cervical", "symptoms": ["hand_clumsiness"]}, "cervical_myelopathy_signs"),
+        ({"region": "thoracic"}, "thoracic_region"),
+        (
+            {"imaging": {"disc_bulge": False, "ligamentum_flavum_hypertrophy": False}},
+            "no_soft_tissue_contributor",
+        ),
+    ],
+)
+def test_each_surgical_evaluation_trigger(changes: dict[str, Any], code: str) -> None:
+    result = screen_candidate(profile(**changes))
+    assert result.category is Category.surgical_evaluation
+    assert [r.code for r in result.reasons] == [code]
+
+
+def test_all_surgical_triggers_are_listed_together_in_rule_order() -> None:
+    found = codes(
+        region="thoracic",
+        severity="severe",
+        imaging={
+            "bony_compression_percent": 90,
+            "instability": True,
+            "disc_bulge": False,
+            "ligamentum_flavum_hypertrophy": False,
+        },
+    )
+    assert found == [c for c in screening.SURGICAL_CODES if c != "cervical_myelopathy_signs"]
+
+
+def test_myelopathy_signs_count_only_in_the_neck() -> None:
+    assert codes(symptoms=["balance_problems", "hand_clumsiness"]) == list(
+        screening.CANDIDATE_CODES
+    )
+    assert screen_candidate(profile(region="cervical", symptoms=["arm_pain"])).category is (
+        Category.candidate
+    )
+
+
+@pytest.mark.parametrize(
+    ("percent", "category"),
+    [(49, Category.candidate), (49.9, Category.candidate), (50, Category.surgical_evaluation)],
+)
+def test_bony_compression_boundary_at_50_percent(percent: float, category: Category) -> None:
+    result = screen_candidate(profile(imaging={"bony_compression_percent": percent}))
+    assert result.category is category
+
+
+@pytest.mark.parametrize(
+    ("weeks", "category"),
+    [
+        (5, Category.conservative_care_first),
+        (5.9, Category.conservative_care_first),
+        (6, Category.candidate),
+    ],
+)
+def test_conservative_care_boundary_at_6_weeks(weeks: float, category: Category) -> None:
+    result = screen_candidate(profile(conservative_care_weeks=weeks))
+    assert result.category is category
+
+
+def test_threshold_numbers_in_the_text_are_the_ones_the_rules_use() -> None:
+    result = screen_candidate(
+        profile(imaging={"bony_compression_percent": 70}, conservative_care_weeks=0)
+    )
+    texts = {reason.code: reason.text for reason in result.reasons}
+    assert "50%" in texts["bony_compression"]
+    assert "6 weeks" in texts["conservative_care_short"]
+    assert "this tool's" in texts["bony_compression"]
+    assert not any("{" in text for text in texts.values())
+
+
+def test_repeated_red_flag_is_listed_once() -> None:
+    assert codes(red_flags=["major_trauma", "major_trauma"]) == ["red_flag.major_trauma"]
+
+
+def test_profile_red_flag_ids_match_the_red_flag_data() -> None:
+    assert set(RED_FLAG_IDS) == {flag.id for flag in load_red_flags()}
+
+
+def test_every_screening_text_cites_resolving_sources() -> None:
+    texts = load_screening_texts()
+    known = {source.id for source in load_knowledge().sources}
+    for entry in texts.reasons.values():
+        assert entry.sources
+        assert set(entry.sources) <= known
+    for category in Category:
+        item = texts.categories[category]
+        assert set(item.sources) <= known
+        assert item.next_steps
+
+
+def test_screening_data_missing_a_reason_code_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = read_data("screening.yaml")
+    del data["reasons"]["instability"]
+    monkeypatch.setattr(screening, "read_data", lambda path: data)
+    load_screening_texts.cache_clear()
+    try:
+        with pytest.raises(KnowledgeBaseError, match="lacks instability"):
+            load_screening_texts()
+    finally:
+        load_screening_texts.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"red_flags": ["saddle_anesthesia", "headache"]},
+            "red_flags[1]",
+            "unknown value 'headache'",
+        ),
+        ({"favourite_colour": "blue"}, "favourite_colour", "unknown key"),
+        (
+            {"imaging": {"bony_compression_percent": 101}},
+            "imaging.bony_compression_percent",
+            "0 to 100",
+        ),
+        ({"imaging": {"instability": "yes"}}, "imaging.instability", "true, false"),
+        ({"age": "66"}, "age", "valid integer"),
+        ({"age": 17}, "age", "18 to 120"),
+        ({"conservative_care_weeks": -1}, "conservative_care_weeks", "0 or more"),
+        ({"region": "sacral"}, "region", "lumbar, cervical or thoracic"),
+    ],
+)
+def test_bad_input_names_the_field_and_what_is_allowed(
+    changes: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_profile(candidate_answers(**changes))
+    assert caught.value.field == field
+    assert message in caught.value.message
+
+
+def test_unknown_key_lists_the_allowed_keys_and_a_missing_field_is_named() -> None:
+    with pytest.raises(InvalidInput, match=r"allowed: age, region") as caught:
+        parse_profile(candidate_answers(colour="blue"))
+    assert caught.value.field == "colour"
+    answers = candidate_answers()
+    del answers["red_flags"]
+    with pytest.raises(InvalidInput, match="red_flags: field required"):
+        parse_profile(answers)
+    with pytest.raises(InvalidInput, match="profile: must be a JSON object"):
+        parse_profile([answers])
