@@ -160,3 +160,95 @@ def test_missing_and_malformed_answers_files(tmp_path: Path) -> None:
     line = one_error_line(runner.invoke(app, ["values", "--answers", str(bad)]))
     assert "--answers" in line
     assert "not valid JSON" in line
+
+
+class Texts(HTMLParser):
+    """The visible text of a page and the ids of its sections, in order."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self.sections.append(dict(attrs).get("id") or "")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.parts).split())
+
+
+def test_summary_round_trip_uses_values_saved_by_the_values_command(tmp_path: Path) -> None:
+    saved = tmp_path / "values.json"
+    first = write_json(tmp_path / "answers.json", value_answers(leaning="stem_cell_injection"))
+    assert runner.invoke(app, ["values", "--answers", first, "--out", str(saved)]).exit_code == 0
+    page_path = tmp_path / "summary.html"
+    result = runner.invoke(
+        app,
+        [
+            "summary",
+            write_json(tmp_path / "profile.json", profile()),
+            "--values",
+            str(saved),
+            "--out",
+            str(page_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "For education only" in result.stdout
+    page = Texts(page_path.read_text(encoding="utf-8"))
+    assert "Leaning now: Stem cell injection" in page.text
+    assert "SURE check: 3 of 4 yes." in page.text
+    assert page.sections[:2] == ["screening", "options"]
+
+
+def test_summary_for_red_flag_profile_starts_with_urgent_box(tmp_path: Path) -> None:
+    page_path = tmp_path / "summary.html"
+    path = write_json(tmp_path / "profile.json", profile(red_flags=["saddle_anesthesia"]))
+    result = runner.invoke(app, ["summary", path, "--out", str(page_path)])
+    assert result.exit_code == 0, result.output
+    page = Texts(page_path.read_text(encoding="utf-8"))
+    assert page.sections[0] == "urgent"
+    assert "options" not in page.sections
+
+
+@pytest.mark.parametrize(
+    ("bad_profile", "field"),
+    [
+        (profile(region="sacral"), "region"),
+        (profile(extra=True), "extra"),
+        (profile(imaging={"disc_bulge": True}), "imaging."),
+    ],
+)
+def test_bad_profile_exits_2_and_writes_no_file(
+    tmp_path: Path, bad_profile: dict[str, Any], field: str
+) -> None:
+    page_path = tmp_path / "summary.html"
+    path = write_json(tmp_path / "profile.json", bad_profile)
+    line = one_error_line(runner.invoke(app, ["summary", path, "--out", str(page_path)]))
+    assert line.startswith(f"error: {field}")
+    assert not page_path.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "profile.json"]
+
+
+def test_bad_values_file_exits_2_and_writes_no_file(tmp_path: Path) -> None:
+    page_path = tmp_path / "summary.html"
+    values = write_json(tmp_path / "values.json", value_answers(leaning="maybe"))
+    path = write_json(tmp_path / "profile.json", profile())
+    line = one_error_line(
+        runner.invoke(app, ["summary", path, "--values", values, "--out", str(page_path)])
+    )
+    assert line.startswith("error: leaning:")
+    assert not page_path.exists()
+
+
+def test_unwritable_out_path_is_one_clear_error(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "profile.json", profile())
+    target = tmp_path / "missing-folder" / "summary.html"
+    line = one_error_line(runner.invoke(app, ["summary", path, "--out", str(target)]))
+    assert line.startswith("error: --out: cannot write")

@@ -15,6 +15,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from regenspine.cli.output import console, print_json
+from regenspine.decision_aid.profile import parse_profile
+from regenspine.decision_aid.summary import build_summary
+from regenspine.decision_aid.summary_page import render_summary_html
 from regenspine.decision_aid.values import (
     ValuesAnswers,
     ValuesResult,
@@ -24,6 +27,7 @@ from regenspine.decision_aid.values import (
     parse_values_answers,
 )
 from regenspine.errors import InvalidInput
+from regenspine.knowledge import load_knowledge
 
 commands = typer.Typer()
 
@@ -39,7 +43,8 @@ def read_json_file(path: Path, option: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidInput(option, f"{path} is not valid JSON ({error.msg}, line {error.lineno})")
+        where = f"{error.msg}, line {error.lineno}"
+        raise InvalidInput(option, f"{path} is not valid JSON ({where})") from None
 
 
 def write_text_file(path: Path, text: str, option: str) -> None:
@@ -52,6 +57,8 @@ def write_text_file(path: Path, text: str, option: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # mkstemp makes the file private; a saved page or answers file is an ordinary file.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -144,7 +151,9 @@ def show_values(out: Console, result: ValuesResult) -> None:
     sure = result.sure
     out.print(f"[bold]SURE check: {sure.score} of {sure.out_of} yes.[/bold] {escape(sure.message)}")
     for answer in sure.answers:
-        out.print(f"  {answer.letter}  {'yes' if answer.answer else 'no '}  {escape(answer.question)}")
+        out.print(
+            f"  {answer.letter}  {'yes' if answer.answer else 'no '}  {escape(answer.question)}"
+        )
         if answer.if_no:
             out.print(f"         {escape(answer.if_no)}")
     out.print(f"  {_cited(sure.sources)}")
@@ -154,3 +163,26 @@ def show_values(out: Console, result: ValuesResult) -> None:
         out.print(f"  {escape(result.leaning.note)}")
     out.print()
     out.print(f"[italic]{escape(result.disclaimer)}[/italic]")
+
+
+@commands.command()
+def summary(
+    profile: Annotated[
+        Path, typer.Argument(metavar="PROFILE", help="Profile JSON file (as for `screen`).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Where to write the HTML page.")
+    ],
+    values: Annotated[
+        Path | None,
+        typer.Option("--values", metavar="FILE", help="Answers saved by `values --out`."),
+    ] = None,
+) -> None:
+    """Write a printable one-page summary (HTML) to take to the doctor visit."""
+    parsed = parse_profile(read_json_file(profile, "PROFILE"))
+    answers = load_values_file(values) if values is not None else None
+    # Everything is built and rendered before the file is touched: no half-written page.
+    page = render_summary_html(build_summary(parsed, answers))
+    write_text_file(out, page, "--out")
+    typer.echo(f"Summary written to {out}. Open it in a browser and print it (A4 or Letter).")
+    typer.echo(load_knowledge().text("disclaimer"))

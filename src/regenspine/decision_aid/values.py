@@ -315,9 +315,7 @@ def _options_in_line(
         OptionAlignment(
             option=OptionRef(id=oid, title=title),
             values=tuple(
-                match.id
-                for match in matters_most
-                if oid in {ref.id for ref in match.lines_up_with}
+                match.id for match in matters_most if oid in {ref.id for ref in match.lines_up_with}
             ),
         )
         for oid, title in titles.items()
