@@ -19,7 +19,7 @@ from regenspine.decision_aid.screening import (
     screen_candidate,
 )
 from regenspine.errors import InvalidInput, KnowledgeBaseError
-from regenspine.knowledge import load_knowledge
+from regenspine.knowledge import load_knowledge, loader
 from regenspine.knowledge.loader import read_data
 from regenspine.knowledge.red_flags import load_red_flags
 
@@ -227,7 +227,7 @@ def test_every_screening_text_cites_resolving_sources() -> None:
 def test_screening_data_missing_a_reason_code_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data = read_data("screening.yaml")
     del data["reasons"]["instability"]
-    monkeypatch.setattr(screening, "read_data", lambda path: data)
+    monkeypatch.setattr(loader, "read_data", lambda path: data)
     load_screening_texts.cache_clear()
     try:
         with pytest.raises(KnowledgeBaseError, match="lacks instability"):

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import BaseModel, Field, computed_field, field_validator, model_validator
 
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 MAX_TEXT_LENGTH = 500_000
 EXCERPT_LENGTH = 200
@@ -42,9 +43,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Rule(StrictModel):
     id: str = Field(pattern=r"^R\d+$")
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     category: str
@@ -86,10 +85,8 @@ class ClaimRule(_Rule):
         return self
 
 
-class ConditionTerm(BaseModel):
+class ConditionTerm(StrictModel):
     """A disease unrelated to the spine, as clinics name it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: str
     pattern: str
@@ -112,10 +109,8 @@ class MissingStatementRule(_Rule):
     _check_patterns = field_validator("present_if_any")(_compiled)
 
 
-class ClaimRulebook(BaseModel):
+class ClaimRulebook(StrictModel):
     """All claim rules, as read from claim_patterns.yaml."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ignore_sentences_matching: tuple[str, ...]
     note: str

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 
-class ClinicQuestion(BaseModel):
+class ClinicQuestion(StrictModel):
     """One question to put to a clinic, why the answer matters, and the sources behind it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     question: str = Field(min_length=10)
@@ -21,20 +20,16 @@ class ClinicQuestion(BaseModel):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class QuestionGroup(BaseModel):
+class QuestionGroup(StrictModel):
     """Questions on one subject, such as cell source or total cost."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     questions: tuple[ClinicQuestion, ...] = Field(min_length=1)
 
 
-class ClinicQuestionList(BaseModel):
+class ClinicQuestionList(StrictModel):
     """All questions to ask a clinic, with an introduction and the disclaimer."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     intro: str
     groups: tuple[QuestionGroup, ...] = Field(min_length=1)

@@ -9,17 +9,14 @@ from functools import cache
 from typing import Annotated
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PlainSerializer,
-    ValidationError,
     model_validator,
 )
 
 from regenspine.decision_aid.option_content import Cited
-from regenspine.errors import KnowledgeBaseError
-from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 # US dollars, kept exact as Decimal and written to JSON as plain numbers.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
@@ -50,11 +47,7 @@ class CoverageStatus(StrEnum):
     unknown = "unknown"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Place(_Strict):
+class Place(StrictModel):
     """A country the cost estimate can be asked for."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -62,7 +55,7 @@ class Place(_Strict):
     home: bool
 
 
-class PublishedPrice(_Strict):
+class PublishedPrice(StrictModel):
     """One published amount in US dollars, with its basis, sources and marketing flag."""
 
     place: str
@@ -89,7 +82,7 @@ class PublishedPrice(_Strict):
         return self.basis in ONE_PROCEDURE
 
 
-class Coverage(_Strict):
+class Coverage(StrictModel):
     """Insurance coverage of an option, with sources."""
 
     status: CoverageStatus
@@ -97,7 +90,7 @@ class Coverage(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class OptionPrices(_Strict):
+class OptionPrices(StrictModel):
     """All published prices for one option, and its coverage."""
 
     option: str
@@ -105,7 +98,7 @@ class OptionPrices(_Strict):
     prices: tuple[PublishedPrice, ...] = ()
 
 
-class CostTexts(_Strict):
+class CostTexts(StrictModel):
     """Fixed explanations shown with the estimate."""
 
     abroad_unnamed: str
@@ -117,7 +110,7 @@ class CostTexts(_Strict):
     travel_not_at_home: str
 
 
-class CostData(_Strict):
+class CostData(StrictModel):
     """The whole of costs.yaml."""
 
     currency: str
@@ -153,9 +146,6 @@ class CostData(_Strict):
 @cache
 def load_cost_data() -> CostData:
     """costs.yaml, validated, with every source id checked against the knowledge base."""
-    try:
-        data = CostData.model_validate(read_data("costs.yaml"))
-    except ValidationError as error:
-        raise KnowledgeBaseError(f"costs.yaml does not match its schema: {error}") from error
+    data = load_model("costs.yaml", CostData)
     require_sources(data.source_ids(), "costs.yaml")
     return data

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from regenspine.decision_aid.cost_data import (
     UNNAMED_ABROAD,
@@ -27,14 +27,13 @@ from regenspine.decision_aid.cost_data import (
 from regenspine.decision_aid.option_content import Cited, load_options_content
 from regenspine.errors import InvalidInput, invalid_input_from
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.schema import StrictModel
 
 CENTS = Decimal("0.01")
 
 
-class CostQuery(BaseModel):
+class CostQuery(StrictModel):
     """What the user asks for; numbers must be zero or more (procedures at least one)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     options: tuple[str, ...] = ()
     country: str | None = None
@@ -46,11 +45,7 @@ class CostQuery(BaseModel):
     currency: str = "USD"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class TravelEstimate(_Frozen):
+class TravelEstimate(StrictModel):
     """The user's own travel and stay figures and what they add up to."""
 
     included: bool
@@ -63,7 +58,7 @@ class TravelEstimate(_Frozen):
     note: str | None
 
 
-class PriceLine(_Frozen):
+class PriceLine(StrictModel):
     """One published price as shown: where it applies, what it buys, its basis and sources."""
 
     where: str
@@ -80,7 +75,7 @@ class PriceLine(_Frozen):
     sources: tuple[str, ...]
 
 
-class TotalRange(_Frozen):
+class TotalRange(StrictModel):
     """Lowest to highest total: one-procedure prices x procedures + travel."""
 
     procedures: int
@@ -94,7 +89,7 @@ class TotalRange(_Frozen):
     sources: tuple[str, ...]
 
 
-class OptionCost(_Frozen):
+class OptionCost(StrictModel):
     """The prices, coverage and total for one option in one place."""
 
     option: str
@@ -109,7 +104,7 @@ class OptionCost(_Frozen):
     notes: tuple[str, ...]
 
 
-class CostEstimate(_Frozen):
+class CostEstimate(StrictModel):
     """The whole answer of the cost estimate, with sources and the disclaimer."""
 
     currency: str

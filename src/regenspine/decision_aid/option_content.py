@@ -7,11 +7,11 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from regenspine.decision_aid.natural_frequencies import PEOPLE, share_from_counts, share_of_hundred
-from regenspine.errors import KnowledgeBaseError
-from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 
 class Certainty(StrEnum):
@@ -44,11 +44,7 @@ class Region(StrEnum):
     thoracic = "thoracic"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Cited(_Strict):
+class Cited(StrictModel):
     """A piece of option text with its sources; `marketing` marks a seller's own statement."""
 
     text: str = Field(min_length=3)
@@ -56,7 +52,7 @@ class Cited(_Strict):
     marketing: bool = False
 
 
-class ReportedResult(_Strict):
+class ReportedResult(StrictModel):
     """One outcome share as the source reports it: a percentage, or events out of a group."""
 
     kind: OutcomeKind
@@ -89,7 +85,7 @@ class ReportedResult(_Strict):
         return f"{self.events} of {self.of} people"
 
 
-class Arm(_Strict):
+class Arm(StrictModel):
     """One group of a study (the option itself, or a comparison group) and its results."""
 
     label: str
@@ -104,7 +100,7 @@ class Arm(_Strict):
         return self
 
 
-class Outcome(_Strict):
+class Outcome(StrictModel):
     """An outcome number with its time frame, study group, design, certainty and sources."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -129,7 +125,7 @@ class Outcome(_Strict):
         return self
 
 
-class OptionContent(_Strict):
+class OptionContent(StrictModel):
     """Everything the comparison says about one option, in equal detail for every option."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -164,14 +160,14 @@ class OptionContent(_Strict):
         return list(dict.fromkeys(cited))
 
 
-class CertaintyMeaning(_Strict):
+class CertaintyMeaning(StrictModel):
     """What one certainty level means (the rule is data, so it is shown and reviewable)."""
 
     level: Certainty
     meaning: str
 
 
-class OptionsContent(_Strict):
+class OptionsContent(StrictModel):
     """The whole of options.yaml."""
 
     certainty_rule: tuple[CertaintyMeaning, ...]
@@ -210,9 +206,6 @@ class OptionsContent(_Strict):
 @cache
 def load_options_content() -> OptionsContent:
     """options.yaml, validated, with every source id checked against the knowledge base."""
-    try:
-        content = OptionsContent.model_validate(read_data("options.yaml"))
-    except ValidationError as error:
-        raise KnowledgeBaseError(f"options.yaml does not match its schema: {error}") from error
+    content = load_model("options.yaml", OptionsContent)
     require_sources(content.source_ids(), "options.yaml")
     return content

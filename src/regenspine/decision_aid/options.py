@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
-
 from regenspine.decision_aid.cost_data import Money, load_cost_data
 from regenspine.decision_aid.costs import total_range
 from regenspine.decision_aid.natural_frequencies import IconArray, icon_array, whole_people
@@ -26,13 +24,10 @@ from regenspine.decision_aid.option_content import (
 )
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.schema import StrictModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class NaturalFrequency(_Frozen):
+class NaturalFrequency(StrictModel):
     """One result as "x of 100 people", next to the figure as the study reported it."""
 
     kind: OutcomeKind
@@ -41,7 +36,7 @@ class NaturalFrequency(_Frozen):
     reported: str
 
 
-class ArmResult(_Frozen):
+class ArmResult(StrictModel):
     """The results of one study group, as natural frequencies and as a 100-cell icon array."""
 
     label: str
@@ -50,7 +45,7 @@ class ArmResult(_Frozen):
     icon_array: IconArray
 
 
-class OutcomeResult(_Frozen):
+class OutcomeResult(StrictModel):
     """An outcome with everything needed to judge it: group, time, design, certainty, sources."""
 
     id: str
@@ -70,7 +65,7 @@ class OutcomeResult(_Frozen):
     arms: tuple[ArmResult, ...]
 
 
-class CostRange(_Frozen):
+class CostRange(StrictModel):
     """Published price range of one procedure at home or abroad (None: no published price)."""
 
     where: str
@@ -82,7 +77,7 @@ class CostRange(_Frozen):
     sources: tuple[str, ...]
 
 
-class OptionResult(_Frozen):
+class OptionResult(StrictModel):
     """One option, with the same sections as every other option."""
 
     id: str
@@ -100,7 +95,7 @@ class OptionResult(_Frozen):
     sources: tuple[str, ...]
 
 
-class OptionComparison(_Frozen):
+class OptionComparison(StrictModel):
     """All options side by side for one region, with the rules used and the disclaimer."""
 
     region: Region

@@ -9,21 +9,18 @@ from typing import Literal, get_args
 
 from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import EvidenceLevel, load_knowledge
-from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 ONE_DAY = dt.timedelta(days=1)
 WarningAction = Literal["call_clinic_today", "emergency"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Offset(_Frozen):
+class Offset(StrictModel):
     """A distance from the procedure date; months are calendar months."""
 
     days: int = Field(default=0, ge=0)
@@ -36,7 +33,7 @@ class Offset(_Frozen):
         return moved
 
 
-class PhaseText(_Frozen):
+class PhaseText(StrictModel):
     """One recovery phase as written in the data file."""
 
     id: str
@@ -49,7 +46,7 @@ class PhaseText(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class MedicineWindowText(_Frozen):
+class MedicineWindowText(StrictModel):
     """The anti-inflammatory avoidance window as written in the data file."""
 
     title: str
@@ -62,7 +59,7 @@ class MedicineWindowText(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class WarningSign(_Frozen):
+class WarningSign(StrictModel):
     """A symptom after the injection that needs a call to the clinic, or emergency care."""
 
     id: str
@@ -78,7 +75,7 @@ class WarningSignAdvice(WarningSign):
     action_text: str
 
 
-class VisitText(_Frozen):
+class VisitText(StrictModel):
     """One follow-up visit as written in the data file."""
 
     id: str
@@ -88,7 +85,7 @@ class VisitText(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class FollowUpText(_Frozen):
+class FollowUpText(StrictModel):
     """The follow-up schedule as written in the data file."""
 
     note: str
@@ -96,7 +93,7 @@ class FollowUpText(_Frozen):
     visits: tuple[VisitText, ...] = Field(min_length=1)
 
 
-class RecoveryTexts(_Frozen):
+class RecoveryTexts(StrictModel):
     """Everything in data/recovery.yaml, validated."""
 
     phases: tuple[PhaseText, ...] = Field(min_length=1)
@@ -106,7 +103,7 @@ class RecoveryTexts(_Frozen):
     follow_up: FollowUpText
 
 
-class DatedPhase(_Frozen):
+class DatedPhase(StrictModel):
     """A recovery phase placed on the calendar (first and last day both included)."""
 
     id: str
@@ -119,7 +116,7 @@ class DatedPhase(_Frozen):
     sources: tuple[str, ...]
 
 
-class MedicineWindow(_Frozen):
+class MedicineWindow(StrictModel):
     """The dated anti-inflammatory avoidance window, with its reason and its assumption."""
 
     title: str
@@ -132,7 +129,7 @@ class MedicineWindow(_Frozen):
     sources: tuple[str, ...]
 
 
-class FollowUpVisit(_Frozen):
+class FollowUpVisit(StrictModel):
     """A follow-up visit with its due date."""
 
     id: str
@@ -142,7 +139,7 @@ class FollowUpVisit(_Frozen):
     sources: tuple[str, ...]
 
 
-class RecoveryPlan(_Frozen):
+class RecoveryPlan(StrictModel):
     """The whole dated plan for one procedure date, with the disclaimer."""
 
     procedure_date: dt.date
@@ -158,10 +155,7 @@ class RecoveryPlan(_Frozen):
 @cache
 def load_recovery_texts() -> RecoveryTexts:
     """The recovery texts, validated, with every source id checked against the knowledge base."""
-    try:
-        texts = RecoveryTexts.model_validate(read_data("recovery.yaml"))
-    except ValidationError as error:
-        raise KnowledgeBaseError(f"recovery.yaml does not match its schema: {error}") from error
+    texts = load_model("recovery.yaml", RecoveryTexts)
     cited = [
         *(s for phase in texts.phases for s in phase.sources),
         *texts.nsaid_window.sources,

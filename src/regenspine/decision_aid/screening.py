@@ -10,13 +10,14 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from regenspine.decision_aid.profile import CONTRAINDICATIONS, RED_FLAG_IDS, PatientProfile
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
-from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.red_flags import load_red_flags
+from regenspine.knowledge.schema import StrictModel
 
 
 class ScreeningCategory(StrEnum):
@@ -56,11 +57,7 @@ REASON_CODES = (
 THRESHOLD_NAMES = ("bony_compression_percent", "conservative_care_weeks")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScreeningReason(_Frozen):
+class ScreeningReason(StrictModel):
     """One finding that applies to this person, the category it points to, and its sources."""
 
     code: str
@@ -69,14 +66,14 @@ class ScreeningReason(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class NextStep(_Frozen):
+class NextStep(StrictModel):
     """Something the person can do next; clinical statements among them carry sources."""
 
     text: str
     sources: tuple[str, ...] = ()
 
 
-class ScreeningResult(_Frozen):
+class ScreeningResult(StrictModel):
     """The one category that applies, why, what to do next, and the disclaimer."""
 
     category: ScreeningCategory
@@ -87,7 +84,7 @@ class ScreeningResult(_Frozen):
     disclaimer: str
 
 
-class Threshold(_Frozen):
+class Threshold(StrictModel):
     """A number a rule uses, with why it was chosen and where the idea comes from."""
 
     value: float
@@ -95,7 +92,7 @@ class Threshold(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class CategoryText(_Frozen):
+class CategoryText(StrictModel):
     """A category's headline (urgent care takes texts.yaml `urgent_care`) and next steps."""
 
     headline: str | None = None
@@ -103,7 +100,7 @@ class CategoryText(_Frozen):
     next_steps: tuple[NextStep, ...] = ()
 
 
-class ReasonText(_Frozen):
+class ReasonText(StrictModel):
     """The patient text behind one reason code."""
 
     category: ScreeningCategory
@@ -111,7 +108,7 @@ class ReasonText(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class ScreeningTexts(_Frozen):
+class ScreeningTexts(StrictModel):
     """Everything in data/screening.yaml, validated."""
 
     thresholds: dict[str, Threshold]
@@ -133,10 +130,7 @@ class ScreeningTexts(_Frozen):
 @cache
 def load_screening_texts() -> ScreeningTexts:
     """The screening texts, validated, with every source id checked against the knowledge base."""
-    try:
-        texts = ScreeningTexts.model_validate(read_data("screening.yaml"))
-    except ValidationError as error:
-        raise KnowledgeBaseError(f"screening.yaml does not match its schema: {error}") from error
+    texts = load_model("screening.yaml", ScreeningTexts)
     for code, entry in texts.reasons.items():
         require_sources(entry.sources, f"screening reason {code}")
     for category, item in texts.categories.items():

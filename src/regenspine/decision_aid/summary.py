@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict
-
 from regenspine.decision_aid.clinic_questions import ClinicQuestionList, clinic_questions
 from regenspine.decision_aid.costs import CostEstimate, cost_query, estimate_costs
 from regenspine.decision_aid.options import OptionComparison, compare_options
@@ -20,13 +18,10 @@ from regenspine.decision_aid.screening import ScreeningCategory, ScreeningResult
 from regenspine.decision_aid.values import ValuesAnswers, ValuesResult, clarify_values
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.schema import StrictModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class SummarySource(_Frozen):
+class SummarySource(StrictModel):
     """A source cited on the page: id, title and where to find it."""
 
     id: str
@@ -35,7 +30,7 @@ class SummarySource(_Frozen):
     where: str
 
 
-class Summary(_Frozen):
+class Summary(StrictModel):
     """Everything on the printable page, in page order; absent sections are None."""
 
     prepared_on: dt.date

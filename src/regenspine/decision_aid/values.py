@@ -11,29 +11,26 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from regenspine.decision_aid.option_content import load_options_content
 from regenspine.errors import InvalidInput, KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
-from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 UNSURE = "unsure"
 ANSWER_KEYS = ("ratings", "sure", "leaning")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScalePoint(_Frozen):
+class ScalePoint(StrictModel):
     """One point of the importance scale (0 = not important .. 4 = very important)."""
 
     value: int
     label: str
 
 
-class ValueItem(_Frozen):
+class ValueItem(StrictModel):
     """Something that may matter to the person, and the options that line up with it."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -44,7 +41,7 @@ class ValueItem(_Frozen):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class SureItem(_Frozen):
+class SureItem(StrictModel):
     """One yes/no question of the SURE test, and what may help when the answer is no."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -53,7 +50,7 @@ class SureItem(_Frozen):
     if_no: str
 
 
-class SureTexts(_Frozen):
+class SureTexts(StrictModel):
     """The SURE questions, their sources and the two result messages."""
 
     sources: tuple[str, ...] = Field(min_length=1)
@@ -62,7 +59,7 @@ class SureTexts(_Frozen):
     conflict_likely: str
 
 
-class LeaningTexts(_Frozen):
+class LeaningTexts(StrictModel):
     """The leaning question and the notes shown beside the answer."""
 
     question: str
@@ -71,7 +68,7 @@ class LeaningTexts(_Frozen):
     not_a_recommendation: str
 
 
-class ValuesCatalogue(_Frozen):
+class ValuesCatalogue(StrictModel):
     """Everything in data/values.yaml, validated."""
 
     scale: tuple[ScalePoint, ...] = Field(min_length=2)
@@ -98,10 +95,7 @@ def option_titles() -> dict[str, str]:
 @cache
 def load_values_catalogue() -> ValuesCatalogue:
     """The value items and SURE texts, with sources and option ids checked."""
-    try:
-        catalogue = ValuesCatalogue.model_validate(read_data("values.yaml"))
-    except ValidationError as error:
-        raise KnowledgeBaseError(f"values.yaml does not match its schema: {error}") from error
+    catalogue = load_model("values.yaml", ValuesCatalogue)
     known_options = option_titles()
     for item in catalogue.items:
         require_sources(item.sources, f"value item {item.id}")
@@ -117,7 +111,7 @@ def leaning_choices() -> dict[str, str]:
     return {**option_titles(), UNSURE: load_values_catalogue().leaning.unsure_label}
 
 
-class ValuesAnswers(_Frozen):
+class ValuesAnswers(StrictModel):
     """One person's answers: a rating per value item, four SURE answers and a leaning."""
 
     ratings: dict[str, int]
@@ -185,14 +179,14 @@ def _checked_mapping(
     return {key: group[key] for key in keys}
 
 
-class OptionRef(_Frozen):
+class OptionRef(StrictModel):
     """An option named by id and title."""
 
     id: str
     title: str
 
 
-class RatedValue(_Frozen):
+class RatedValue(StrictModel):
     """One value item with the person's rating in numbers and words."""
 
     id: str
@@ -201,7 +195,7 @@ class RatedValue(_Frozen):
     rating_label: str
 
 
-class ValueMatch(_Frozen):
+class ValueMatch(StrictModel):
     """A value rated as mattering most, the options that line up with it, why, and sources."""
 
     id: str
@@ -212,14 +206,14 @@ class ValueMatch(_Frozen):
     sources: tuple[str, ...]
 
 
-class OptionAlignment(_Frozen):
+class OptionAlignment(StrictModel):
     """An option and the values rated as mattering most that it lines up with."""
 
     option: OptionRef
     values: tuple[str, ...]
 
 
-class SureAnswer(_Frozen):
+class SureAnswer(StrictModel):
     """One SURE question with the person's answer."""
 
     id: str
@@ -229,7 +223,7 @@ class SureAnswer(_Frozen):
     if_no: str | None
 
 
-class SureResult(_Frozen):
+class SureResult(StrictModel):
     """SURE score 0-4 (yes = 1); fewer than 4 means decisional conflict is likely."""
 
     score: int
@@ -240,7 +234,7 @@ class SureResult(_Frozen):
     sources: tuple[str, ...]
 
 
-class Leaning(_Frozen):
+class Leaning(StrictModel):
     """Where the person is leaning now, and whether it lines up with what matters most."""
 
     id: str
@@ -249,7 +243,7 @@ class Leaning(_Frozen):
     note: str | None
 
 
-class ValuesResult(_Frozen):
+class ValuesResult(StrictModel):
     """Ratings, what lines up with what matters most, the SURE result, the leaning, disclaimer."""
 
     ratings: tuple[RatedValue, ...]

@@ -5,19 +5,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge.loader import read_data_folder
+from regenspine.knowledge.schema import StrictModel
 
 Text = str
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AnswerScale(_Strict):
+class AnswerScale(StrictModel):
     """The whole-number answers an item accepts, with the meaning of some of them."""
 
     minimum: int
@@ -51,7 +48,7 @@ class AnswerScale(_Strict):
         return f"{self.minimum}-{self.maximum}"
 
 
-class Item(_Strict):
+class Item(StrictModel):
     """One question (an ODI section, a ZCQ question, a pain rating) with its answer scale."""
 
     number: int = Field(ge=1)
@@ -60,14 +57,14 @@ class Item(_Strict):
     scale: AnswerScale
 
 
-class Band(_Strict):
+class Band(StrictModel):
     """A named range of the score; it includes its upper limit."""
 
     label: Text
     upper: float
 
 
-class Banding(_Strict):
+class Banding(StrictModel):
     """How a score is put into named bands, with the rule in plain words and its sources."""
 
     rule: Text = Field(min_length=10)
@@ -89,7 +86,7 @@ class Banding(_Strict):
         return self.bands[-1].label
 
 
-class ChangeThreshold(_Strict):
+class ChangeThreshold(StrictModel):
     """A minimal important change (or responder threshold) for a score or subscale."""
 
     applies_to: str = "score"
@@ -101,7 +98,7 @@ class ChangeThreshold(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class SuccessCriterion(_Strict):
+class SuccessCriterion(StrictModel):
     """One part of a responder rule: a change from baseline, or a level reached after treatment."""
 
     subscale: str
@@ -109,7 +106,7 @@ class SuccessCriterion(_Strict):
     value: float
 
 
-class ResponderRule(_Strict):
+class ResponderRule(StrictModel):
     """A published rule that classes a patient as a treatment success (used by the registry)."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -120,7 +117,7 @@ class ResponderRule(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
-class Subscale(_Strict):
+class Subscale(StrictModel):
     """A group of items scored together (the ZCQ has three)."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -130,7 +127,7 @@ class Subscale(_Strict):
     after_treatment_only: bool = False
 
 
-class Instrument(_Strict):
+class Instrument(StrictModel):
     """A validated patient-reported outcome measure: items, scoring rule, bands and thresholds."""
 
     id: str = Field(pattern=r"^[a-z_]+$")

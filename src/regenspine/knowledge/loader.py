@@ -6,15 +6,16 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge.schema import KnowledgeBase
 
 DATA_PACKAGE = "regenspine.knowledge"
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def read_data(relative_path: str) -> Any:
@@ -24,6 +25,14 @@ def read_data(relative_path: str) -> Any:
         return yaml.safe_load(node.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise KnowledgeBaseError(f"{relative_path}: not valid YAML ({error})") from error
+
+
+def load_model(relative_path: str, model: type[ModelT]) -> ModelT:
+    """Parse one YAML data file into a pydantic model, or fail naming the file."""
+    try:
+        return model.model_validate(read_data(relative_path))
+    except ValidationError as error:
+        raise KnowledgeBaseError(f"{relative_path} does not match its schema: {error}") from error
 
 
 def read_data_folder(folder: str) -> list[tuple[str, Any]]:

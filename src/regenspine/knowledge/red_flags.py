@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from regenspine.knowledge.loader import read_data, require_sources
+from regenspine.knowledge.schema import StrictModel
 
 
-class RedFlag(BaseModel):
+class RedFlag(StrictModel):
     """A symptom that overrides everything else: the answer is to seek urgent care."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z_]+$")
     label: str

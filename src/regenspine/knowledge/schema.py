@@ -23,11 +23,13 @@ class EvidenceLevel(StrEnum):
     marketing_claim = "marketing_claim"
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Base of every knowledge and decision-aid model: unknown keys are errors; values are fixed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Source(_Strict):
+class Source(StrictModel):
     """Where a fact comes from: a seed text, a publication, a regulator or a web page."""
 
     id: Identifier = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
@@ -48,7 +50,7 @@ class Source(_Strict):
         return self
 
 
-class Topic(_Strict):
+class Topic(StrictModel):
     """A subject the product can speak about (also the unit the FAQ is evaluated on)."""
 
     id: Identifier = Field(pattern=r"^[a-z0-9_]+$")
@@ -56,7 +58,7 @@ class Topic(_Strict):
     group: str
 
 
-class Fact(_Strict):
+class Fact(StrictModel):
     """One clinical statement in the product's own words, with its sources and evidence level."""
 
     id: Identifier = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -71,7 +73,7 @@ class Fact(_Strict):
     is_claim: bool = False
 
 
-class Position(_Strict):
+class Position(StrictModel):
     """One side of a disagreement between sources."""
 
     claim: str = Field(min_length=10)
@@ -79,7 +81,7 @@ class Position(_Strict):
     evidence_level: EvidenceLevel
 
 
-class Conflict(_Strict):
+class Conflict(StrictModel):
     """Sources that disagree, recorded so the product shows both sides and the evidence."""
 
     id: Identifier = Field(pattern=r"^[a-z0-9_]+$")
@@ -92,7 +94,7 @@ class Conflict(_Strict):
     last_reviewed: dt.date
 
 
-class KnowledgeBase(_Strict):
+class KnowledgeBase(StrictModel):
     """Everything the product knows, validated as a whole (references resolve, ids are unique)."""
 
     topics: tuple[Topic, ...]
