@@ -22,7 +22,7 @@ def overview(ctx: typer.Context) -> None:
         return
     from regenspine.cli.overview import show_overview
 
-    show_overview(console(), ctx.get_help())
+    show_overview(console())
 
 
 for area in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.panel import Panel
+from rich.table import Table
 
 from regenspine.knowledge import load_knowledge
 
@@ -21,7 +22,7 @@ COMMANDS = (
 )
 
 
-def show_overview(out: Console, help_text: str) -> None:
+def show_overview(out: Console) -> None:
     """Print the product summary, knowledge-base size, the main commands and the disclaimer."""
     knowledge = load_knowledge()
     out.print(
@@ -36,9 +37,10 @@ def show_overview(out: Console, help_text: str) -> None:
         f"evidence last reviewed {knowledge.text('evidence_last_reviewed')}."
     )
     out.print()
+    commands = Table.grid(padding=(0, 2))
     for command, purpose in COMMANDS:
-        out.print(f"  [cyan]{command}[/cyan]  {purpose}")
-    out.print()
-    out.print(help_text)
+        commands.add_row(f"[cyan]{command}[/cyan]", purpose)
+    out.print(commands)
+    out.print("Every command has --help; most take --json. `regenspine --help` lists them all.")
     out.print()
     out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")
