@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+from tests.support import candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app
@@ -18,28 +19,9 @@ runner = CliRunner()
 
 
 def answers(**changes: Any) -> dict[str, Any]:
-    imaging = {
-        "disc_bulge": True,
-        "ligamentum_flavum_hypertrophy": True,
-        "facet_arthropathy": True,
-        "bony_compression_percent": 20,
-        "instability": False,
-    }
-    imaging.update(changes.pop("imaging", {}))
-    data: dict[str, Any] = {
-        "age": 66,
-        "region": "lumbar",
-        "severity": "moderate",
-        "symptom_weeks": 52,
-        "symptoms": ["neurogenic_claudication", "leg_pain"],
-        "red_flags": [],
-        "imaging": imaging,
-        "conservative_care_weeks": 16,
-        "contraindications": [],
-        "general_health": "good",
-    }
-    data.update(changes)
-    return data
+    """The candidate profile with facet arthropathy too, changed per test."""
+    imaging = {"facet_arthropathy": True, **changes.pop("imaging", {})}
+    return candidate_profile(imaging=imaging, **changes)
 
 
 def write_profile(tmp_path: Path, **changes: Any) -> str:

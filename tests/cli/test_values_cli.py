@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support import candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app
@@ -38,26 +39,7 @@ def value_answers(**changes: Any) -> dict[str, Any]:
 
 
 def profile(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "age": 66,
-        "region": "lumbar",
-        "severity": "moderate",
-        "symptom_weeks": 52,
-        "symptoms": ["neurogenic_claudication", "leg_pain"],
-        "red_flags": [],
-        "imaging": {
-            "disc_bulge": True,
-            "ligamentum_flavum_hypertrophy": True,
-            "facet_arthropathy": False,
-            "bony_compression_percent": 20,
-            "instability": False,
-        },
-        "conservative_care_weeks": 16,
-        "contraindications": [],
-        "general_health": "good",
-    }
-    data.update(changes)
-    return data
+    return candidate_profile(**changes)
 
 
 def write_json(path: Path, data: Any) -> str:
@@ -222,7 +204,7 @@ def test_summary_for_red_flag_profile_starts_with_urgent_box(tmp_path: Path) -> 
     [
         (profile(region="sacral"), "region"),
         (profile(extra=True), "extra"),
-        (profile(imaging={"disc_bulge": True}), "imaging."),
+        (profile(imaging={"bony_compression_percent": 150}), "imaging."),
     ],
 )
 def test_bad_profile_exits_2_and_writes_no_file(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.support import candidate_profile
 
 from regenspine.decision_aid import screening
 from regenspine.decision_aid.profile import (
@@ -28,28 +29,7 @@ Category = ScreeningCategory
 
 def candidate_answers(**changes: Any) -> dict[str, Any]:
     """A profile that meets every criterion clinics describe, with some answers changed."""
-    imaging = {
-        "disc_bulge": True,
-        "ligamentum_flavum_hypertrophy": True,
-        "facet_arthropathy": False,
-        "bony_compression_percent": 20,
-        "instability": False,
-    }
-    imaging.update(changes.pop("imaging", {}))
-    answers: dict[str, Any] = {
-        "age": 66,
-        "region": "lumbar",
-        "severity": "moderate",
-        "symptom_weeks": 52,
-        "symptoms": ["neurogenic_claudication", "leg_pain"],
-        "red_flags": [],
-        "imaging": imaging,
-        "conservative_care_weeks": 16,
-        "contraindications": [],
-        "general_health": "good",
-    }
-    answers.update(changes)
-    return answers
+    return candidate_profile(**changes)
 
 
 def profile(**changes: Any) -> PatientProfile:

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from tests.support import candidate_profile
 
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
@@ -19,26 +20,7 @@ PREPARED = dt.date(2026, 12, 1)
 
 
 def profile(**changes: Any) -> PatientProfile:
-    data: dict[str, Any] = {
-        "age": 66,
-        "region": "lumbar",
-        "severity": "moderate",
-        "symptom_weeks": 52,
-        "symptoms": ["neurogenic_claudication", "leg_pain"],
-        "red_flags": [],
-        "imaging": {
-            "disc_bulge": True,
-            "ligamentum_flavum_hypertrophy": True,
-            "facet_arthropathy": False,
-            "bony_compression_percent": 20,
-            "instability": False,
-        },
-        "conservative_care_weeks": 16,
-        "contraindications": [],
-        "general_health": "good",
-    }
-    data.update(changes)
-    return parse_profile(data)
+    return parse_profile(candidate_profile(**changes))
 
 
 VALUES = {

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support import candidate_profile
 
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.summary import build_summary
@@ -17,24 +18,6 @@ from regenspine.decision_aid.values import parse_values_answers
 
 pytestmark = pytest.mark.browser
 
-PROFILE: dict[str, Any] = {
-    "age": 66,
-    "region": "lumbar",
-    "severity": "moderate",
-    "symptom_weeks": 52,
-    "symptoms": ["neurogenic_claudication", "leg_pain"],
-    "red_flags": [],
-    "imaging": {
-        "disc_bulge": True,
-        "ligamentum_flavum_hypertrophy": True,
-        "facet_arthropathy": True,
-        "bony_compression_percent": 20,
-        "instability": False,
-    },
-    "conservative_care_weeks": 16,
-    "contraindications": [],
-    "general_health": "good",
-}
 VALUES: dict[str, Any] = {
     "ratings": {
         "leg_pain_relief": 4,
@@ -78,5 +61,7 @@ def test_summary_prints_on_exactly_one_letter_page(
     tmp_path: Path, headless_chromium: list[str], with_values: bool
 ) -> None:
     values = parse_values_answers(VALUES) if with_values else None
-    summary = build_summary(parse_profile(PROFILE), values, prepared_on=dt.date(2026, 12, 1))
+    summary = build_summary(
+        parse_profile(candidate_profile()), values, prepared_on=dt.date(2026, 12, 1)
+    )
     assert _printed_pages(render_summary_html(summary), tmp_path, headless_chromium) == 1

@@ -1,0 +1,33 @@
+"""Sample inputs shared by the tests: one candidate profile, changed per test."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+CANDIDATE_PROFILE: dict[str, Any] = {
+    "age": 66,
+    "region": "lumbar",
+    "severity": "moderate",
+    "symptom_weeks": 52,
+    "symptoms": ["neurogenic_claudication", "leg_pain"],
+    "red_flags": [],
+    "imaging": {
+        "disc_bulge": True,
+        "ligamentum_flavum_hypertrophy": True,
+        "facet_arthropathy": False,
+        "bony_compression_percent": 20,
+        "instability": False,
+    },
+    "conservative_care_weeks": 16,
+    "contraindications": [],
+    "general_health": "good",
+}
+
+
+def candidate_profile(**changes: Any) -> dict[str, Any]:
+    """A profile meeting every criterion clinics describe; `imaging` changes merge key by key."""
+    data = copy.deepcopy(CANDIDATE_PROFILE)
+    data["imaging"].update(changes.pop("imaging", {}))
+    data.update(changes)
+    return data
