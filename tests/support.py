@@ -31,3 +31,16 @@ def candidate_profile(**changes: Any) -> dict[str, Any]:
     data["imaging"].update(changes.pop("imaging", {}))
     data.update(changes)
     return data
+
+
+# Ids of the values questions and of the four SURE items, in the order values.yaml gives them.
+VALUE_IDS = (
+    "leg_pain_relief",
+    "walking_distance",
+    "avoiding_surgery",
+    "low_risk",
+    "short_recovery",
+    "low_cost",
+    "evidence_certainty",
+)
+SURE_IDS = ("sure_of_myself", "understand_information", "risk_benefit_ratio", "encouragement")

@@ -8,24 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support import candidate_profile
+from tests.support import SURE_IDS, VALUE_IDS, candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app
 from regenspine.knowledge import load_knowledge
 
 runner = CliRunner()
-
-VALUE_IDS = (
-    "leg_pain_relief",
-    "walking_distance",
-    "avoiding_surgery",
-    "low_risk",
-    "short_recovery",
-    "low_cost",
-    "evidence_certainty",
-)
-SURE_IDS = ("sure_of_myself", "understand_information", "risk_benefit_ratio", "encouragement")
 
 
 def value_answers(**changes: Any) -> dict[str, Any]:

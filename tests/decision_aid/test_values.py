@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+from tests.support import SURE_IDS, VALUE_IDS
 
 from regenspine.decision_aid.values import (
     UNSURE,
@@ -18,17 +19,6 @@ from regenspine.decision_aid.values import (
 )
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
-
-VALUE_IDS = (
-    "leg_pain_relief",
-    "walking_distance",
-    "avoiding_surgery",
-    "low_risk",
-    "short_recovery",
-    "low_cost",
-    "evidence_certainty",
-)
-SURE_IDS = ("sure_of_myself", "understand_information", "risk_benefit_ratio", "encouragement")
 
 
 def answers(**ratings: int) -> dict[str, Any]:

@@ -12,14 +12,13 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.claims import ClaimCheck, ClaimFinding, check_claims
 from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of formatted text.")]
 FILE_ALLOWED = "a readable UTF-8 text file, or - for standard input"
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 

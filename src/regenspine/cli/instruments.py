@@ -8,14 +8,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.instruments import Instrument, InstrumentScore
 from regenspine.instruments import instruments as all_instruments
 from regenspine.instruments import score as score_answers
 
 commands = typer.Typer()
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def _number(value: float | None) -> str:

@@ -8,14 +8,12 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.faq import answer_question
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 
 commands = typer.Typer()
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @commands.command()

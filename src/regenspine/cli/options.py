@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.cost_data import Money, PriceBasis
 from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Cited
@@ -26,8 +26,6 @@ from regenspine.decision_aid.options import (
 from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
@@ -12,6 +12,9 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from regenspine.errors import RegenspineError
+
+# The `--json` switch every command shares.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text or tables.")]
 
 
 def console() -> Console:

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.recovery import RecoveryPlan, build_recovery_plan, recovery_calendar
 from regenspine.decision_aid.screening import ScreeningCategory, ScreeningResult, screen_candidate
@@ -23,7 +23,6 @@ from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

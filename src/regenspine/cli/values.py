@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.cli.output import console, print_json
+from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.summary import build_summary
 from regenspine.decision_aid.summary_page import render_summary_html
@@ -30,8 +30,6 @@ from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 
 commands = typer.Typer()
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def read_json_file(path: Path, option: str) -> Any:
