@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from regenspine.registry.database import Registry
+from regenspine.registry.migrate import upgrade
 
 # Flags that keep headless Chromium off the network and quiet in a sandboxed machine.
 HEADLESS_FLAGS = (
@@ -27,3 +36,101 @@ def headless_chromium(tmp_path: Path) -> list[str]:
     if found is None:
         pytest.skip("browser test skipped: no Chromium found (apt-get install -y chromium)")
     return [found, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]
+
+
+# Registry databases: every test gets a fresh SQLite file, and PostgreSQL when configured.
+POSTGRES_ENV = "REGENSPINE_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_ENV, "")
+# Without a server the PostgreSQL variant is left out entirely; the report header says so once.
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+def pytest_report_header() -> str:
+    """One line at the top of every run saying which databases the registry tests use."""
+    if POSTGRES_URL:
+        return f"registry databases: SQLite and PostgreSQL ({POSTGRES_ENV} is set)"
+    return f"registry databases: SQLite only; PostgreSQL not tested ({POSTGRES_ENV} is not set)"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database engine a registry test runs on."""
+    return str(request.param)
+
+
+@contextmanager
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"regenspine_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+        return
+    with _postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One database per engine migrated once; each test gets a copy, not a fresh migration."""
+    sqlite_file = tmp_path_factory.mktemp("template") / "registry.sqlite3"
+    _migrate(f"sqlite:///{sqlite_file}")
+    templates = {"sqlite": str(sqlite_file)}
+    if not POSTGRES_URL:
+        yield templates
+        return
+    with _postgres_database() as url:
+        _migrate(url)
+        templates["postgresql"] = make_url(url).database or ""
+        yield templates
+
+
+def _migrate(url: str) -> None:
+    registry = Registry(url)
+    upgrade(registry.engine)
+    registry.dispose()
+
+
+@pytest.fixture
+def registry(
+    backend: str, migrated_templates: dict[str, str], tmp_path: Path
+) -> Iterator[Registry]:
+    """A registry database at the newest migration, copied from the session's template."""
+    if backend == "sqlite":
+        target = tmp_path / "registry.sqlite3"
+        shutil.copyfile(migrated_templates["sqlite"], target)
+        opened = Registry(f"sqlite:///{target}")
+        yield opened
+        opened.dispose()
+        return
+    with _postgres_database(template=migrated_templates["postgresql"]) as url:
+        opened = Registry(url)
+        yield opened
+        opened.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Cheap argon2 parameters in tests; production keeps argon2-cffi's RFC 9106 defaults."""
+    from argon2 import PasswordHasher
+
+    from regenspine.registry.services import users
+
+    production = users._HASHER
+    users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._HASHER = production

@@ -10,6 +10,12 @@ RegenspineError                 base; `status` is the HTTP status a web face use
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 class RegenspineError(Exception):
@@ -98,3 +104,20 @@ def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
     if "expected" in context:
         allowed = str(context["expected"]).replace("'", "")
     return InvalidInput(field, str(first["msg"]).lower(), allowed)
+
+
+def parse_as(model: type[ModelT], data: object, prefix: str = "") -> ModelT:
+    """Validate decoded input into a pydantic model, or raise InvalidInput naming the field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        location = [str(part) for part in first["loc"]]
+        if first["type"] == "extra_forbidden":
+            field = ".".join([prefix, *location] if prefix else location)
+            # The allowed keys are known for top-level fields; nested ones name the field only.
+            allowed = sorted(model.model_fields) if len(location) == 1 else None
+            raise InvalidInput(field, "unknown field", allowed) from None
+        raise invalid_input_from(error, prefix) from None

@@ -91,7 +91,7 @@ def test_screen_missing_file_and_broken_json(tmp_path: Path) -> None:
     missing = one_error_line(runner.invoke(app, ["screen", str(tmp_path / "nope.json")]))
     assert missing == f"error: PROFILE: no such file: {tmp_path / 'nope.json'}"
     broken = one_error_line(runner.invoke(app, ["screen", "-"], input='{"age": 66,'))
-    assert broken.startswith("error: PROFILE: not valid JSON (")
+    assert broken.startswith("error: PROFILE: - is not valid JSON (")
     assert "line 1 column" in broken
 
 

@@ -125,7 +125,7 @@ def test_bad_answers_exit_2_with_one_line_naming_field(
 
 def test_missing_and_malformed_answers_files(tmp_path: Path) -> None:
     line = one_error_line(runner.invoke(app, ["values", "--answers", str(tmp_path / "no.json")]))
-    assert line.startswith("error: --answers: cannot read")
+    assert line == f"error: --answers: no such file: {tmp_path / 'no.json'}"
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     line = one_error_line(runner.invoke(app, ["values", "--answers", str(bad)]))

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from regenspine.cli import claims, instruments, knowledge, options, screening, values
+from regenspine.cli import (
+    claims,
+    db,
+    instruments,
+    knowledge,
+    options,
+    pathway,
+    patients,
+    screening,
+    users,
+    values,
+)
 from regenspine.cli.output import ErrorRenderingGroup, console
 
 app = typer.Typer(
@@ -32,6 +43,10 @@ for area in (
     claims.commands,
     options.commands,
     values.commands,
+    db.commands,
+    users.commands,
+    patients.commands,
+    pathway.commands,
 ):
     app.add_typer(area)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -29,6 +30,12 @@ def print_json(payload: Any) -> None:
     else:
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
     typer.echo(text)
+
+
+def cited(sources: tuple[str, ...] | list[str]) -> str:
+    """Source ids as a dim bracketed list for rich output (empty when there are none)."""
+    listed = escape("[" + ", ".join(sources) + "]")
+    return f"[dim]{listed}[/dim]" if sources else ""
 
 
 def fail(message: str) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.cli.output import JsonFlag, console, print_json
+from regenspine.cli.inputs import read_json_file, write_file_atomically
+from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.summary import build_summary
 from regenspine.decision_aid.summary_page import render_summary_html
@@ -26,41 +23,9 @@ from regenspine.decision_aid.values import (
     load_values_catalogue,
     parse_values_answers,
 )
-from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 
 commands = typer.Typer()
-
-
-def read_json_file(path: Path, option: str) -> Any:
-    """Decode a JSON file (or stdin for `-`); a missing file or bad JSON names the option."""
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(option, f"cannot read {path} ({error.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"{error.msg}, line {error.lineno}"
-        raise InvalidInput(option, f"{path} is not valid JSON ({where})") from None
-
-
-def write_text_file(path: Path, text: str, option: str) -> None:
-    """Write the whole text via a temporary file and a rename, so nothing is half-written."""
-    target = path.expanduser()
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".part")
-    except OSError as error:
-        raise InvalidInput(option, f"cannot write {path} ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        # mkstemp makes the file private; a saved page or answers file is an ordinary file.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InvalidInput(option, f"cannot write {path} ({error.strerror})") from None
 
 
 def load_values_file(path: Path, option: str = "--values") -> ValuesAnswers:
@@ -118,17 +83,13 @@ def values_command(
     parsed = parse_values_answers(raw)
     result = clarify_values(parsed)
     if out is not None:
-        write_text_file(out, parsed.model_dump_json(indent=2) + "\n", "--out")
+        write_file_atomically(out, parsed.model_dump_json(indent=2) + "\n", "--out")
     if as_json:
         print_json(result)
         return
     show_values(console(), result)
     if out is not None:
         console().print(f"Answers saved to {out} (use them with `regenspine summary --values`).")
-
-
-def _cited(sources: tuple[str, ...]) -> str:
-    return f"[dim]{escape('[' + ', '.join(sources) + ']')}[/dim]"
 
 
 def show_values(out: Console, result: ValuesResult) -> None:
@@ -143,7 +104,7 @@ def show_values(out: Console, result: ValuesResult) -> None:
     for match in result.matters_most:
         titles = escape(", ".join(ref.title for ref in match.lines_up_with))
         out.print(f"- [bold]{escape(match.label)}[/bold] ({match.rating}): {titles}")
-        out.print(f"  {escape(match.why)} {_cited(match.sources)}")
+        out.print(f"  {escape(match.why)} {cited(match.sources)}")
     out.print(f"[italic]{escape(result.not_a_recommendation)}[/italic]")
     out.print()
     sure = result.sure
@@ -154,7 +115,7 @@ def show_values(out: Console, result: ValuesResult) -> None:
         )
         if answer.if_no:
             out.print(f"         {escape(answer.if_no)}")
-    out.print(f"  {_cited(sure.sources)}")
+    out.print(f"  {cited(sure.sources)}")
     out.print()
     out.print(f"[bold]Leaning:[/bold] {escape(result.leaning.title)}")
     if result.leaning.note:
@@ -181,6 +142,6 @@ def summary(
     answers = load_values_file(values) if values is not None else None
     # Everything is built and rendered before the file is touched: no half-written page.
     page = render_summary_html(build_summary(parsed, answers))
-    write_text_file(out, page, "--out")
+    write_file_atomically(out, page, "--out")
     typer.echo(f"Summary written to {out}. Open it in a browser and print it (A4 or Letter).")
     typer.echo(load_knowledge().text("disclaimer"))

@@ -1,0 +1,1 @@
+"""The outcomes registry: database models, migrations, services, users and the audit trail."""

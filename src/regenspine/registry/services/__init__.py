@@ -1,0 +1,1 @@
+"""Registry services: take a session, an acting user and typed input; never commit."""

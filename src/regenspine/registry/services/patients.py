@@ -1,0 +1,150 @@
+"""Patients: register them with identifiers kept apart, list them identified or not."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as
+from regenspine.registry.access import Permission, allows, require
+from regenspine.registry.models import Patient, PatientIdentity, User
+from regenspine.registry.services.audit import record_audit
+
+# Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
+_KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_KEY_LENGTH = 8
+IDENTIFYING_FIELDS = ("name", "birth_date", "sex", "zip", "email", "phone", "mrn")
+
+
+class PatientInput(BaseModel):
+    """A new patient as entered: the identifying fields plus the registry site."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    birth_date: date
+    sex: Literal["female", "male", "other", "unknown"]
+    zip: str | None = Field(default=None, pattern=r"^[0-9]{5}(-[0-9]{4})?$")
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{6,40}$")
+    mrn: str | None = Field(default=None, min_length=1, max_length=40)
+    site: str = Field(default="main", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    synthetic: bool = False
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("must not be in the future")
+        if value.year < 1900:
+            raise ValueError("must be in 1900 or later")
+        return value
+
+
+class PatientView(BaseModel):
+    """A patient as shown: identifying fields only for roles allowed to see them."""
+
+    registry_key: str
+    site: str
+    synthetic: bool
+    episodes: int
+    identity: dict[str, str | None] | None = None
+
+
+def new_registry_key() -> str:
+    """A random registry key such as RS-7F3K9Q2M (random, so it reveals nothing about anyone)."""
+    return "RS-" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(_KEY_LENGTH))
+
+
+def add_patient(session: Session, actor: User, data: object, reason: str) -> Patient:
+    """Register a patient from decoded JSON; identifiers go to their own table."""
+    require(actor, Permission.register_patients)
+    entered = parse_as(PatientInput, data, "patient")
+    if entered.mrn and session.scalar(
+        select(PatientIdentity.patient_id).where(PatientIdentity.mrn == entered.mrn)
+    ):
+        raise Conflict(f"patient.mrn: a patient with MRN {entered.mrn} is already registered")
+    patient = Patient(
+        registry_key=_unused_key(session), site=entered.site, synthetic=entered.synthetic
+    )
+    patient.identity = PatientIdentity(**entered.model_dump(include=set(IDENTIFYING_FIELDS)))
+    session.add(patient)
+    session.flush()
+    record_audit(session, actor, "create", "patient", patient.registry_key, reason)
+    return patient
+
+
+def _unused_key(session: Session) -> str:
+    for _ in range(10):
+        key = new_registry_key()
+        if session.scalar(select(Patient.id).where(Patient.registry_key == key)) is None:
+            return key
+    raise Conflict("patient: could not draw an unused registry key; try again")
+
+
+def find_patient(session: Session, registry_key: str) -> Patient:
+    """The patient with this registry key (case-insensitive), or NotFound."""
+    key = registry_key.strip().upper()
+    patient = session.scalar(select(Patient).where(Patient.registry_key == key))
+    if patient is None:
+        raise NotFound(f"patient: no patient with registry key {registry_key!r}")
+    return patient
+
+
+def list_patients(
+    session: Session,
+    actor: User,
+    reason: str,
+    *,
+    identified: bool | None = None,
+    site: str | None = None,
+) -> list[PatientView]:
+    """Patients in key order; identifiers when the role allows (None) or as asked, audited."""
+    require(actor, Permission.read_deidentified)
+    if identified is None:
+        identified = allows(actor, Permission.read_identifying)
+    if identified and not allows(actor, Permission.read_identifying):
+        raise InvalidInput(
+            "identified", f"role {actor.role} sees de-identified data only", ["false"]
+        )
+    query = (
+        select(Patient)
+        .options(selectinload(Patient.episodes), selectinload(Patient.identity))
+        .order_by(Patient.registry_key)
+    )
+    if site is not None:
+        query = query.where(Patient.site == site)
+    patients = list(session.scalars(query))
+    if identified and patients:
+        record_audit(
+            session,
+            actor,
+            "read_identifying",
+            "patient",
+            None,
+            reason,
+            {"patients": [patient.registry_key for patient in patients]},
+        )
+    return [_view(patient, identified) for patient in patients]
+
+
+def _view(patient: Patient, identified: bool) -> PatientView:
+    identity = None
+    if identified and patient.identity is not None:
+        identity = {field: _text(getattr(patient.identity, field)) for field in IDENTIFYING_FIELDS}
+    return PatientView(
+        registry_key=patient.registry_key,
+        site=patient.site,
+        synthetic=patient.synthetic,
+        episodes=len(patient.episodes),
+        identity=identity,
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,165 @@
+"""Procedures: run the protocol checks, refuse what the protocol forbids, store the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from regenspine.care import (
+    MedicationNote as MedicationInput,
+)
+from regenspine.care import (
+    ProcedureRecord,
+    ProtocolReport,
+    check_procedure,
+    follow_up_schedule,
+    parse_medication,
+    parse_procedure,
+)
+from regenspine.errors import InvalidInput
+from regenspine.registry.access import Permission, require
+from regenspine.registry.models import (
+    Episode,
+    FollowUp,
+    InjectionTargetRow,
+    MedicationNote,
+    Procedure,
+    ProtocolCheckRow,
+    User,
+)
+from regenspine.registry.services.audit import record_audit
+from regenspine.registry.services.references import resolve_episode
+
+
+class ProcedureRefused(InvalidInput):
+    """A protocol check refused the procedure; nothing was stored."""
+
+    def __init__(self, report: ProtocolReport) -> None:
+        first = report.refusals[0]
+        super().__init__(first.field, f"refused by the protocol check '{first.title}'")
+        self.report = report
+
+    def to_dict(self) -> dict[str, object]:
+        """The error with every check, so an API client can show why."""
+        return super().to_dict() | {"checks": [check.model_dump() for check in self.report.checks]}
+
+
+def preview_procedure(
+    session: Session, actor: User, data: object
+) -> tuple[Episode, ProcedureRecord, list[MedicationInput], ProtocolReport]:
+    """Validate a procedure record and run its protocol checks without storing anything."""
+    require(actor, Permission.record_procedures)
+    episode, record = resolve_episode(session, data, "procedure")
+    new_medications = _parse_medications(record.pop("medications", []))
+    procedure = parse_procedure(record)
+    known = [_medication_input(row) for row in _stored_medications(session, episode)]
+    report = check_procedure(procedure, [*known, *new_medications])
+    return episode, procedure, new_medications, report
+
+
+def record_procedure(
+    session: Session, actor: User, data: object, reason: str
+) -> tuple[Procedure, ProtocolReport]:
+    """Store a procedure with its checks, medicines and follow-up schedule, unless refused."""
+    episode, procedure, medications, report = preview_procedure(session, actor, data)
+    if report.refused:
+        raise ProcedureRefused(report)
+    for medication in medications:
+        session.add(MedicationNote(episode_id=episode.id, **medication.model_dump()))
+    row = _procedure_row(episode, procedure)
+    row.checks = [
+        ProtocolCheckRow(
+            position=position,
+            check_id=check.id,
+            title=check.title,
+            outcome=check.outcome,
+            field=check.field,
+            message=check.message,
+            sources=list(check.sources),
+            evidence_level=check.evidence_level,
+        )
+        for position, check in enumerate(report.checks)
+    ]
+    session.add(row)
+    session.flush()
+    for visit in follow_up_schedule(procedure.performed_on):
+        session.add(
+            FollowUp(
+                procedure_id=row.id,
+                timepoint=visit.timepoint,
+                due_on=visit.due_on,
+                window_opens=visit.window_opens,
+                window_closes=visit.window_closes,
+            )
+        )
+    outcomes = {check.id: check.outcome for check in report.checks}
+    record_audit(session, actor, "create", "procedure", row.id, reason, {"checks": outcomes})
+    return row, report
+
+
+def _procedure_row(episode: Episode, procedure: ProcedureRecord) -> Procedure:
+    harvest, processing, injection = procedure.harvest, procedure.processing, procedure.injection
+    row = Procedure(
+        episode_id=episode.id,
+        performed_on=procedure.performed_on,
+        cell_source=harvest.source,
+        harvest_site=harvest.site,
+        harvest_volume_ml=harvest.volume_ml,
+        anaesthetic=harvest.anaesthetic,
+        product_name=harvest.product_name,
+        lot_number=harvest.lot_number,
+        donor_screening_documented=harvest.donor_screening_documented,
+        region=injection.region,
+        levels=list(injection.levels),
+        image_guidance=injection.image_guidance,
+        injection_volume_ml=injection.volume_ml,
+        cell_dose=injection.cell_dose,
+        operator=injection.operator,
+    )
+    if processing is not None:
+        row.processing_method = processing.method
+        row.processing_device = processing.device
+        row.processing_started_at = processing.started_at
+        row.processing_ended_at = processing.ended_at
+        row.total_nucleated_cells_per_ml = processing.total_nucleated_cells_per_ml
+        row.cfu_f_per_ml = processing.cfu_f_per_ml
+        row.cd34_per_ml = processing.cd34_per_ml
+        row.viability_percent = processing.viability_percent
+    row.targets = [InjectionTargetRow(target=target) for target in injection.targets]
+    return row
+
+
+def _parse_medications(raw: object) -> list[MedicationInput]:
+    if not isinstance(raw, list):
+        raise InvalidInput("procedure.medications", "must be a list of medicine notes")
+    return [parse_medication(item) for item in raw]
+
+
+def _stored_medications(session: Session, episode: Episode) -> Sequence[MedicationNote]:
+    return session.scalars(
+        select(MedicationNote).where(MedicationNote.episode_id == episode.id)
+    ).all()
+
+
+def _medication_input(row: MedicationNote) -> MedicationInput:
+    return MedicationInput(
+        drug=row.drug,
+        is_nsaid=row.is_nsaid,
+        started_on=row.started_on,
+        stopped_on=row.stopped_on,
+        note=row.note,
+    )
+
+
+def record_medication(session: Session, actor: User, data: object, reason: str) -> MedicationNote:
+    """Note a medicine on an episode (NSAIDs matter for the protocol's avoidance window)."""
+    require(actor, Permission.record_assessments)
+    episode, record = resolve_episode(session, data, "medication")
+    medication = parse_medication(record)
+    row = MedicationNote(episode_id=episode.id, **medication.model_dump())
+    session.add(row)
+    session.flush()
+    record_audit(session, actor, "create", "medication_note", row.id, reason)
+    return row

@@ -1,0 +1,101 @@
+"""Adverse events (graded, judged serious or not) and later interventions such as surgery."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from regenspine.care import AdverseEventAssessment, assess_adverse_event, parse_adverse_event
+from regenspine.errors import InvalidInput, NotFound, parse_as
+from regenspine.registry.access import Permission, require
+from regenspine.registry.models import AdverseEvent, Intervention, Procedure, User
+from regenspine.registry.services.audit import record_audit
+from regenspine.registry.services.references import resolve_episode
+
+# Kinds that count as spine surgery when computing surgery-free survival.
+SURGICAL_KINDS = frozenset({"decompression", "decompression_with_fusion", "other_surgery"})
+
+
+class InterventionInput(BaseModel):
+    """A later treatment of the same condition."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    performed_on: date
+    kind: Literal[
+        "decompression",
+        "decompression_with_fusion",
+        "epidural_steroid",
+        "repeat_cell_injection",
+        "other_surgery",
+        "other",
+    ]
+    description: str | None = Field(default=None, max_length=2000)
+
+
+def record_adverse_event(
+    session: Session, actor: User, data: object, reason: str
+) -> tuple[AdverseEvent, AdverseEventAssessment]:
+    """Grade and store an adverse event on its episode (and procedure, when named)."""
+    require(actor, Permission.record_safety)
+    episode, record = resolve_episode(session, data, "adverse_event")
+    procedure_id = record.pop("procedure", None)
+    if procedure_id is not None:
+        _check_procedure(session, procedure_id, episode.id)
+    report = parse_adverse_event(record)
+    assessment = assess_adverse_event(report)
+    row = AdverseEvent(
+        episode_id=episode.id,
+        procedure_id=procedure_id,
+        serious=assessment.serious,
+        **report.model_dump(),
+    )
+    session.add(row)
+    session.flush()
+    record_audit(
+        session,
+        actor,
+        "create",
+        "adverse_event",
+        row.id,
+        reason,
+        {"grade": report.grade, "serious": assessment.serious},
+    )
+    return row, assessment
+
+
+def _check_procedure(session: Session, procedure_id: object, episode_id: int) -> None:
+    if isinstance(procedure_id, bool) or not isinstance(procedure_id, int):
+        raise InvalidInput(
+            "adverse_event.procedure", "must be a procedure number", "a whole number"
+        )
+    procedure = session.get(Procedure, procedure_id)
+    if procedure is None:
+        raise NotFound(f"adverse_event.procedure: no procedure {procedure_id}")
+    if procedure.episode_id != episode_id:
+        raise InvalidInput(
+            "adverse_event.procedure", f"procedure {procedure_id} belongs to another episode"
+        )
+
+
+def record_intervention(session: Session, actor: User, data: object, reason: str) -> Intervention:
+    """Store a later intervention; surgery ends the surgery-free time."""
+    require(actor, Permission.record_safety)
+    episode, record = resolve_episode(session, data, "intervention")
+    entered = parse_as(InterventionInput, record, "intervention")
+    if entered.performed_on < episode.started_on:
+        raise InvalidInput(
+            "intervention.performed_on",
+            "is before the episode started",
+            f"on or after {episode.started_on}",
+        )
+    row = Intervention(
+        episode_id=episode.id, is_surgery=entered.kind in SURGICAL_KINDS, **entered.model_dump()
+    )
+    session.add(row)
+    session.flush()
+    record_audit(session, actor, "create", "intervention", row.id, reason, {"kind": entered.kind})
+    return row
