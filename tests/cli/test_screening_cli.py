@@ -100,7 +100,7 @@ def test_recovery_json_has_dated_visits_and_the_disclaimer() -> None:
     assert result.exit_code == 0
     plan = json.loads(result.stdout)
     due = {visit["id"]: visit["due"] for visit in plan["follow_up_visits"]}
-    assert due["month_3"] == "2026-04-30"
+    assert due["3m"] == "2026-04-30"
     assert plan["nsaid_window"]["last_day"] == "2026-03-13"
     assert plan["disclaimer"] == load_knowledge().text("disclaimer")
 

@@ -20,24 +20,24 @@ def visits(procedure_date: dt.date) -> dict[str, dt.date]:
 
 def test_follow_up_visits_use_calendar_months_from_the_31st() -> None:
     assert visits(dt.date(2026, 1, 31)) == {
-        "week_2": dt.date(2026, 2, 14),
-        "week_6": dt.date(2026, 3, 14),
-        "month_3": dt.date(2026, 4, 30),
-        "month_6": dt.date(2026, 7, 31),
-        "month_12": dt.date(2027, 1, 31),
-        "month_24": dt.date(2028, 1, 31),
+        "2w": dt.date(2026, 2, 14),
+        "6w": dt.date(2026, 3, 14),
+        "3m": dt.date(2026, 4, 30),
+        "6m": dt.date(2026, 7, 31),
+        "12m": dt.date(2027, 1, 31),
+        "24m": dt.date(2028, 1, 31),
     }
 
 
 @pytest.mark.parametrize(
     ("procedure", "visit", "due"),
     [
-        (dt.date(2023, 11, 30), "month_3", dt.date(2024, 2, 29)),  # into a leap February
-        (dt.date(2025, 11, 30), "month_3", dt.date(2026, 2, 28)),  # into a common February
-        (dt.date(2024, 2, 29), "month_12", dt.date(2025, 2, 28)),
-        (dt.date(2024, 2, 29), "month_24", dt.date(2026, 2, 28)),
-        (dt.date(2024, 2, 20), "week_2", dt.date(2024, 3, 5)),  # across 29 February
-        (dt.date(2026, 12, 25), "week_2", dt.date(2027, 1, 8)),  # across the year end
+        (dt.date(2023, 11, 30), "3m", dt.date(2024, 2, 29)),  # into a leap February
+        (dt.date(2025, 11, 30), "3m", dt.date(2026, 2, 28)),  # into a common February
+        (dt.date(2024, 2, 29), "12m", dt.date(2025, 2, 28)),
+        (dt.date(2024, 2, 29), "24m", dt.date(2026, 2, 28)),
+        (dt.date(2024, 2, 20), "2w", dt.date(2024, 3, 5)),  # across 29 February
+        (dt.date(2026, 12, 25), "2w", dt.date(2027, 1, 8)),  # across the year end
     ],
 )
 def test_leap_years_and_month_ends(procedure: dt.date, visit: str, due: dt.date) -> None:
@@ -96,7 +96,7 @@ def parsed_events(procedure_date: dt.date, stamp: dt.datetime = STAMP) -> dict[s
 def test_ics_parses_back_with_all_day_events_for_phases_window_and_visits() -> None:
     events = parsed_events(dt.date(2026, 1, 31))
     assert len(events) == 4 + 1 + 6
-    visit = events["2026-01-31-visit-month_3@regenspine"]
+    visit = events["2026-01-31-visit-3m@regenspine"]
     assert visit["summary"] == "Follow-up visit: 3 months"
     assert visit.decoded("dtstart") == dt.date(2026, 4, 30)
     assert visit.decoded("dtend") == dt.date(2026, 5, 1)

@@ -19,6 +19,10 @@ COMMANDS = (
     ('regenspine faq "QUESTION"', "cited answers from the knowledge base"),
     ("regenspine facts | conflicts | sources", "the knowledge base itself"),
     ("regenspine score odi --answers ...", "score a questionnaire (ODI, NDI, ZCQ, NRS, ...)"),
+    ("regenspine db upgrade / users add", "set up the registry database and its users"),
+    ("regenspine patients | episodes | procedures", "the registry: patients through treatment"),
+    ("regenspine followups due / assess", "follow-up visits and questionnaires"),
+    ("regenspine adverse-events | interventions", "harms and later surgery"),
 )
 
 

@@ -75,24 +75,6 @@ class WarningSignAdvice(WarningSign):
     action_text: str
 
 
-class VisitText(StrictModel):
-    """One follow-up visit as written in the data file."""
-
-    id: str
-    label: str
-    offset: Offset
-    purpose: str
-    sources: tuple[str, ...] = Field(min_length=1)
-
-
-class FollowUpText(StrictModel):
-    """The follow-up schedule as written in the data file."""
-
-    note: str
-    sources: tuple[str, ...] = Field(min_length=1)
-    visits: tuple[VisitText, ...] = Field(min_length=1)
-
-
 class RecoveryTexts(StrictModel):
     """Everything in data/recovery.yaml, validated."""
 
@@ -100,7 +82,6 @@ class RecoveryTexts(StrictModel):
     nsaid_window: MedicineWindowText
     actions: dict[WarningAction, str]
     warning_signs: tuple[WarningSign, ...] = Field(min_length=1)
-    follow_up: FollowUpText
 
 
 class DatedPhase(StrictModel):
@@ -160,8 +141,6 @@ def load_recovery_texts() -> RecoveryTexts:
         *(s for phase in texts.phases for s in phase.sources),
         *texts.nsaid_window.sources,
         *(s for sign in texts.warning_signs for s in sign.sources),
-        *texts.follow_up.sources,
-        *(s for visit in texts.follow_up.visits for s in visit.sources),
     ]
     require_sources(cited, "recovery.yaml")
     missing = set(get_args(WarningAction)) - set(texts.actions)
@@ -172,8 +151,12 @@ def load_recovery_texts() -> RecoveryTexts:
 
 def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
     """Place the recovery phases, medicine window and follow-up visits on the calendar."""
+    # Imported here: care's protocol checks read this module's medicine window at import time.
+    from regenspine.care.schedule import load_follow_up_plan
+
     texts = load_recovery_texts()
     window = texts.nsaid_window
+    follow_up = load_follow_up_plan()
     return RecoveryPlan(
         procedure_date=procedure_date,
         phases=tuple(
@@ -193,14 +176,18 @@ def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
             WarningSignAdvice(**sign.model_dump(), action_text=texts.actions[sign.action])
             for sign in texts.warning_signs
         ),
-        follow_up_note=texts.follow_up.note,
-        follow_up_sources=texts.follow_up.sources,
+        follow_up_note=follow_up.note,
+        follow_up_sources=follow_up.sources,
         follow_up_visits=tuple(
             FollowUpVisit(
-                **visit.model_dump(exclude={"offset"}),
-                due=visit.offset.after(procedure_date),
+                id=timepoint.id,
+                label=timepoint.label,
+                due=timepoint.due_on(procedure_date),
+                purpose=timepoint.purpose,
+                sources=timepoint.sources,
             )
-            for visit in texts.follow_up.visits
+            for timepoint in follow_up.timepoints
+            if timepoint.id != "baseline"
         ),
         disclaimer=load_knowledge().text("disclaimer"),
     )
