@@ -21,6 +21,25 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; empty means the embedded SQLite file under data_dir.",
     )
     faq_top: int = Field(default=3, ge=1, le=20, description="Answers the FAQ returns by default.")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address patients use to reach the web app (self-report links in e-mails).",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Key that signs session cookies; empty means one kept in data_dir.",
+    )
+    self_report_link_hours: int = Field(
+        default=72, ge=1, le=24 * 60, description="How long a self-report link stays valid."
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server for reminder e-mails.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection to TLS.")
+    smtp_sender: str = Field(
+        default="regenspine registry <registry@localhost>", description="From: of reminders."
+    )
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or the embedded SQLite file under data_dir."""

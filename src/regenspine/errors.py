@@ -4,7 +4,8 @@ RegenspineError                 base; `status` is the HTTP status a web face use
  ├── InvalidInput (422)         a field has a bad value; names the field and allowed values
  ├── NotFound (404)             a record or topic that does not exist
  ├── Forbidden (403)            the user's role does not allow this
- └── Conflict (409)             the write clashes with what is stored
+ ├── Conflict (409)             the write clashes with what is stored
+ └── Gone (410)                 a one-time link that was used or has expired
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ class Conflict(RegenspineError):
     """The write clashes with what is already stored."""
 
     status = 409
+
+
+class Gone(RegenspineError):
+    """A one-time link that has been used or has expired."""
+
+    status = 410
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class KnowledgeBaseError(RegenspineError):

@@ -187,3 +187,19 @@ def test_parse_within_refuses_bad_or_too_large_horizons(text: str) -> None:
         parse_within(text)
     assert caught.value.field == "within"
     assert "3650" in str(caught.value.allowed)
+
+
+def test_questionnaire_sets_name_known_instruments_and_add_change_after_baseline() -> None:
+    from regenspine.care import questionnaires_for
+    from regenspine.instruments import instruments
+
+    known = {instrument.id for instrument in instruments()}
+    for region in ("lumbar", "thoracic", "cervical"):
+        baseline = questionnaires_for(region, "baseline")
+        later = questionnaires_for(region, "3m")
+        assert set(later) <= known
+        assert later == (*baseline, "pgic")
+    assert "odi" in questionnaires_for("lumbar", "baseline")
+    assert "ndi" in questionnaires_for("cervical", "12m")
+    with pytest.raises(InvalidInput, match="region"):
+        questionnaires_for("sacral", "3m")

@@ -22,6 +22,9 @@ from regenspine.registry.migrate import (
 from regenspine.registry.models import AuditEvent, Base
 
 TABLES = {
+    "api_token",
+    "reminder",
+    "self_report_link",
     "adverse_event",
     "app_user",
     "assessment",

@@ -50,12 +50,21 @@ class Timepoint(StrictModel):
         return self.offset.after(performed_on)
 
 
+class QuestionnaireSets(StrictModel):
+    """Which instruments a visit asks for, by the region of the episode."""
+
+    sources: tuple[str, ...] = Field(min_length=1)
+    by_region: dict[Literal["lumbar", "thoracic", "cervical"], tuple[str, ...]]
+    after_treatment_only: tuple[str, ...]
+
+
 class FollowUpPlan(StrictModel):
     """Everything in data/care/followup.yaml, validated."""
 
     note: str
     window_assumption: str
     sources: tuple[str, ...] = Field(min_length=1)
+    questionnaires: QuestionnaireSets
     timepoints: tuple[Timepoint, ...] = Field(min_length=1)
 
 
@@ -80,7 +89,11 @@ def load_follow_up_plan() -> FollowUpPlan:
         raise KnowledgeBaseError(
             f"{FOLLOWUP_FILE}: timepoints must be {', '.join(TIMEPOINT_IDS)} in this order"
         )
-    cited = [*plan.sources, *(s for timepoint in plan.timepoints for s in timepoint.sources)]
+    cited = [
+        *plan.sources,
+        *plan.questionnaires.sources,
+        *(s for timepoint in plan.timepoints for s in timepoint.sources),
+    ]
     require_sources(cited, FOLLOWUP_FILE)
     return plan
 
@@ -88,6 +101,17 @@ def load_follow_up_plan() -> FollowUpPlan:
 def timepoints() -> tuple[Timepoint, ...]:
     """The follow-up timepoints, baseline first."""
     return load_follow_up_plan().timepoints
+
+
+def questionnaires_for(region: str, timepoint: str) -> tuple[str, ...]:
+    """The instrument ids a visit asks for: the region's set, plus change-after-treatment ones."""
+    sets = load_follow_up_plan().questionnaires
+    if region not in sets.by_region:
+        raise InvalidInput("region", f"unknown region {region!r}", sorted(sets.by_region))
+    chosen = sets.by_region[region]
+    if parse_timepoint(timepoint) == "baseline":
+        return chosen
+    return (*chosen, *sets.after_treatment_only)
 
 
 def timepoint_ids() -> tuple[str, ...]:

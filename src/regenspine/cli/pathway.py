@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -13,7 +13,14 @@ from regenspine.care import ProtocolReport, parse_within
 from regenspine.cli.inputs import parse_iso_date, read_json_file
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.cli.patients import AsJson, JsonFile, OnDate, PatientKey
-from regenspine.cli.transaction import ReasonOption, UserOption, registry_transaction
+from regenspine.cli.transaction import (
+    ReasonOption,
+    UserOption,
+    acting_user,
+    open_registry,
+    registry_transaction,
+)
+from regenspine.config import get_settings
 from regenspine.registry.models import INTERVENTION_KINDS
 from regenspine.registry.services.audit import audit_trail
 from regenspine.registry.services.followups import due_follow_ups, record_assessment
@@ -23,7 +30,9 @@ from regenspine.registry.services.procedures import (
     record_medication,
     record_procedure,
 )
+from regenspine.registry.services.reminders import SmtpMailer, follow_ups_to_remind, remind
 from regenspine.registry.services.safety import record_adverse_event, record_intervention
+from regenspine.registry.services.selfreport import create_self_report_link
 
 commands = typer.Typer()
 procedures = typer.Typer(
@@ -141,6 +150,55 @@ def due_command(
             visit.status,
         )
     console().print(table)
+
+
+@followups.command("link")
+def link_command(
+    follow_up: Annotated[int, typer.Argument(help="Follow-up visit number (see `followups due`).")],
+    user: UserOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Make a one-time, expiring self-report link for a due follow-up."""
+    settings = get_settings()
+    with registry_transaction(user) as (session, actor):
+        invite = create_self_report_link(
+            session, actor, follow_up, datetime.now(UTC), settings.self_report_link_hours
+        )
+    url = settings.public_base_url.rstrip("/") + invite.path
+    if as_json:
+        print_json(invite.model_dump(mode="json") | {"url": url})
+        return
+    typer.echo(f"Self-report link for {invite.registry_key} at {invite.timepoint}: {url}")
+    typer.echo(f"It works once, until {invite.expires_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@followups.command("remind")
+def remind_command(
+    within: Annotated[str, typer.Option("--within", help="Horizon such as 14d or 2w.")] = "14d",
+    user: UserOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """E-mail a self-report link for each due follow-up not yet reminded (never twice)."""
+    horizon = parse_within(within)
+    settings = get_settings()
+    mailer = SmtpMailer(settings)
+    outcomes = []
+    with open_registry() as registry:
+        with registry.transaction() as session:
+            actor = acting_user(session, user)
+            due = follow_ups_to_remind(session, actor, datetime.now(UTC), horizon)
+        # One transaction per reminder: a failure later on cannot undo the record of a sent one.
+        for visit in due:
+            with registry.transaction() as session:
+                actor = acting_user(session, user)
+                outcomes.append(remind(session, actor, visit, mailer, settings, datetime.now(UTC)))
+    if as_json:
+        print_json([outcome.model_dump() for outcome in outcomes])
+        return
+    for outcome in outcomes:
+        state = "sent" if outcome.sent else "skipped"
+        typer.echo(f"{outcome.registry_key} {outcome.timepoint}: {state}, {outcome.detail}")
+    typer.echo(f"{sum(o.sent for o in outcomes)} reminder(s) sent.")
 
 
 @commands.command("assess")

@@ -43,10 +43,15 @@ def open_registry() -> Iterator[Registry]:
         registry.dispose()
 
 
+def acting_user(session: Session, username: str | None) -> User:
+    """The user named by --user or REGENSPINE_USER."""
+    if not username:
+        raise InvalidInput("--user", "say who you are", "a registry username, or REGENSPINE_USER")
+    return find_user(session, username)
+
+
 @contextmanager
 def registry_transaction(username: str | None) -> Iterator[tuple[Session, User]]:
     """A session and the acting user; everything commits together at the end, or nothing."""
-    if not username:
-        raise InvalidInput("--user", "say who you are", "a registry username, or REGENSPINE_USER")
     with open_registry() as registry, registry.transaction() as session:
-        yield session, find_user(session, username)
+        yield session, acting_user(session, username)

@@ -12,6 +12,7 @@ from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.cli.transaction import UserOption, open_registry, registry_transaction
 from regenspine.errors import InvalidInput
 from regenspine.registry.models import ROLES
+from regenspine.registry.services.tokens import issue_api_token
 from regenspine.registry.services.users import add_user, find_user, list_users, user_count
 
 commands = typer.Typer()
@@ -59,6 +60,18 @@ def add_command(
         print_json(view)
         return
     typer.echo(f"Added user {view['username']} with role {view['role']}.")
+
+
+@users.command("token")
+def token_command(
+    username: Annotated[str, typer.Argument(help="Whose token (your own, or anyone's as admin).")],
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "api",
+    user: UserOption = None,
+) -> None:
+    """Issue an API token; it is printed once and stored only as a hash."""
+    with registry_transaction(user) as (session, actor):
+        token = issue_api_token(session, actor, username, label)
+    typer.echo(token)
 
 
 @users.command("list")

@@ -2,6 +2,7 @@
 
 from regenspine.registry.models.access import AUDIT_ACTIONS, ROLES, AuditEvent, User
 from regenspine.registry.models.base import Base
+from regenspine.registry.models.contact import ApiToken, Reminder, SelfReportLink
 from regenspine.registry.models.outcomes import (
     INTERVENTION_KINDS,
     AdverseEvent,
@@ -36,6 +37,7 @@ __all__ = [
     "SEVERITIES",
     "SEXES",
     "AdverseEvent",
+    "ApiToken",
     "Assessment",
     "AuditEvent",
     "Base",
@@ -49,6 +51,8 @@ __all__ = [
     "PatientIdentity",
     "Procedure",
     "ProtocolCheckRow",
+    "Reminder",
     "Screening",
+    "SelfReportLink",
     "User",
 ]

@@ -106,6 +106,28 @@ def record_assessment(
     episode = (
         find_episode(session, episode_id) if episode_id else current_episode(session, registry_key)
     )
+    stored = store_assessment(session, episode, instrument, answers, timepoint, assessed_on)
+    record_audit(
+        session,
+        actor,
+        "create",
+        "assessment",
+        stored.assessment_id,
+        reason,
+        {"instrument": stored.scored.instrument, "timepoint": stored.timepoint},
+    )
+    return stored
+
+
+def store_assessment(
+    session: Session,
+    episode: Episode,
+    instrument: str,
+    answers: str | Sequence[object],
+    timepoint: str,
+    assessed_on: date,
+) -> RecordedAssessment:
+    """Score and store one instrument for an episode (callers check rights and audit)."""
     timepoint_id = parse_timepoint(timepoint)
     scored = score(instrument, answers)
     _refuse_duplicate(session, episode, scored.instrument, timepoint_id)
@@ -126,15 +148,6 @@ def record_assessment(
     if follow_up is not None and follow_up.completed_on is None:
         follow_up.completed_on = assessed_on
     session.flush()
-    record_audit(
-        session,
-        actor,
-        "create",
-        "assessment",
-        row.id,
-        reason,
-        {"instrument": scored.instrument, "timepoint": timepoint_id},
-    )
     return RecordedAssessment(
         assessment_id=row.id,
         registry_key=episode.patient.registry_key,
