@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml uv.lock
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/regenspine
+	$(BIN)/regenspine serve
 
 test: lint typecheck pytest
 

@@ -15,6 +15,7 @@ from regenspine.cli import (
     screening,
     users,
     values,
+    web,
 )
 from regenspine.cli.output import ErrorRenderingGroup, console
 
@@ -47,6 +48,7 @@ for area in (
     users.commands,
     patients.commands,
     pathway.commands,
+    web.commands,
 ):
     app.add_typer(area)
 

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1: the public decision-aid endpoints (more areas plug in later)."""

@@ -1,0 +1,65 @@
+"""Words the pages use for the knowledge base's closed vocabularies (never clinical claims)."""
+
+from __future__ import annotations
+
+from regenspine.decision_aid.option_content import Certainty
+from regenspine.knowledge import EvidenceLevel
+
+EVIDENCE_LABELS: dict[EvidenceLevel, str] = {
+    EvidenceLevel.regulatory: "Regulator",
+    EvidenceLevel.guideline: "Clinical guideline",
+    EvidenceLevel.systematic_review: "Systematic review",
+    EvidenceLevel.rct: "Randomised trial",
+    EvidenceLevel.observational: "Observational study",
+    EvidenceLevel.expert_opinion: "Expert opinion or patient education",
+    EvidenceLevel.marketing_claim: "Marketing claim",
+}
+
+CERTAINTY_LABELS: dict[Certainty, str] = {
+    Certainty.high: "High certainty",
+    Certainty.moderate: "Moderate certainty",
+    Certainty.low: "Low certainty",
+    Certainty.very_low: "Very low certainty",
+    Certainty.no_data: "No data",
+}
+
+SOURCE_KIND_LABELS: dict[str, str] = {
+    "seed": "source text",
+    "publication": "publication",
+    "regulator": "regulator",
+    "guideline": "guideline",
+    "web": "web page",
+    "marketing": "marketing",
+    "court": "court record",
+}
+
+
+def evidence_label(level: str) -> str:
+    """The evidence level in words, e.g. `rct` -> "Randomised trial"."""
+    return EVIDENCE_LABELS[EvidenceLevel(level)]
+
+
+def certainty_label(level: str) -> str:
+    """The certainty level in words, e.g. `very_low` -> "Very low certainty"."""
+    return CERTAINTY_LABELS[Certainty(level)]
+
+
+def words(identifier: str) -> str:
+    """An identifier as words with a capital: `surgical_evaluation` -> "Surgical evaluation"."""
+    text = identifier.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+BASIS_LABELS: dict[str, str] = {
+    "per_procedure": "one procedure",
+    "mean_cost": "average hospital cost of one procedure",
+    "mean_charge": "average hospital charge for one procedure",
+    "package": "a package of several treatments",
+    "booster": "an add-on repeat treatment",
+    "component": "one part of the bill",
+}
+
+
+def basis_label(basis: str) -> str:
+    """What a published amount is the price of, in words."""
+    return BASIS_LABELS.get(basis, words(basis))

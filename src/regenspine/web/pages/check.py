@@ -1,0 +1,84 @@
+"""Red flags first, then the screening questions: a guided form in two steps.
+
+Step 1 asks only about red flags; any one of them takes over the page with the urgent-care
+answer. Step 2 asks the screening questions and shows the one category that applies, with
+every reason. Nothing is stored: the answers travel with the form to the next step.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from regenspine.decision_aid.profile import RED_FLAG_IDS
+from regenspine.decision_aid.screening import ScreeningCategory, screen_candidate
+from regenspine.errors import InvalidInput
+from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.red_flags import RedFlag, load_red_flags
+from regenspine.web import screening_form
+from regenspine.web.forms import FormFields, problems_by_field
+from regenspine.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+STEP_DONE = "checked"  # query marker: the red-flag step was answered
+
+
+def chosen_red_flags(form: FormFields) -> list[RedFlag]:
+    """The red flags ticked in step 1, in the knowledge base's order; unknown ids are refused."""
+    chosen = [value for value in form.getlist("red_flags") if isinstance(value, str)]
+    for value in chosen:
+        if value not in RED_FLAG_IDS:
+            raise InvalidInput("red_flags", f"unknown red flag {value[:40]!r}", RED_FLAG_IDS)
+    return [flag for flag in load_red_flags() if flag.id in chosen]
+
+
+def _urgent(request: Request, flags: list[RedFlag]) -> HTMLResponse:
+    # Red flags override everything (design rule 4): this page shows nothing but urgent care.
+    context = {"urgent_care": load_knowledge().text("urgent_care"), "flags": flags}
+    return render(request, "pages/urgent.html.j2", context)
+
+
+def _questions() -> dict[str, object]:
+    knowledge = load_knowledge()
+    return {
+        "form": screening_form,
+        "hints": {fact.id: fact for fact in knowledge.facts},
+    }
+
+
+@router.get("/check", response_class=HTMLResponse)
+def red_flag_check(request: Request) -> HTMLResponse:
+    """Step 1: the red-flag symptoms, each with why it matters."""
+    return render(request, "pages/check.html.j2", {"flags": load_red_flags()})
+
+
+@router.get("/screening", response_class=HTMLResponse)
+def screening_questions(request: Request) -> Response:
+    """Urgent care if step 1 ticked a red flag; otherwise step 2, the screening questions."""
+    if STEP_DONE not in request.query_params:
+        return RedirectResponse("/check", status_code=303)
+    flags = chosen_red_flags(request.query_params)
+    if flags:
+        return _urgent(request, flags)
+    context = {**_questions(), "submitted": request.query_params}
+    return render(request, "pages/screening_form.html.j2", context)
+
+
+@router.post("/screening", response_class=HTMLResponse)
+async def screening_result(request: Request) -> HTMLResponse:
+    """Screen the answers: red flags first, then every category's reasons and next steps."""
+    form = await request.form(max_files=0)
+    try:
+        profile = screening_form.profile_from_form(form)
+    except InvalidInput as problem:
+        context = {**_questions(), "submitted": form, "errors": problems_by_field(problem)}
+        return render(request, "pages/screening_form.html.j2", context, status_code=422)
+    result = screen_candidate(profile)
+    context = {
+        "result": result,
+        "urgent": result.category is ScreeningCategory.urgent_care,
+        "profile_json": profile.model_dump_json(),
+        "region": profile.region,
+    }
+    return render(request, "pages/screening_result.html.j2", context)

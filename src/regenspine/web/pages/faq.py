@@ -1,0 +1,32 @@
+"""Questions and answers: a search box answered from the knowledge base, each answer cited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
+from regenspine.errors import InvalidInput
+from regenspine.web.forms import problems_by_field, text
+from regenspine.web.rendering import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/faq", response_class=HTMLResponse)
+def faq_page(request: Request) -> HTMLResponse:
+    """The search box and, for a question, the best cited answers (urgent care first)."""
+    question = text(request.query_params, "q")
+    template = "partials/faq_tool.html.j2" if is_htmx(request) else "pages/faq.html.j2"
+    context: dict[str, Any] = {"question": question, "max_length": MAX_QUESTION_LENGTH}
+    if "q" not in request.query_params:
+        return render(request, template, context)
+    top = request.app.state.settings.faq_top
+    try:
+        context["result"] = answer_question(question, top=top)
+    except InvalidInput as problem:
+        context["errors"] = {"q": problems_by_field(problem).popitem()[1]}
+        return render(request, template, context, status_code=422)
+    return render(request, template, context)

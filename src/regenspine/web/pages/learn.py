@@ -1,0 +1,109 @@
+"""Home, the Learn pages (facts by topic with sources, evidence levels and conflicts) and About."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from regenspine.errors import NotFound
+from regenspine.knowledge import Conflict, Fact, Topic, load_knowledge
+from regenspine.web.labels import EVIDENCE_LABELS, words
+from regenspine.web.rendering import listed_source, render
+
+router = APIRouter(include_in_schema=False)
+
+GROUP_TITLES = {
+    "condition": "The condition",
+    "therapy": "Stem cell therapy",
+    "procedure": "The procedure and recovery",
+    "outcomes": "Results and risks",
+    "costs": "Costs and insurance",
+    "regulation": "Regulation and clinics",
+    "alternatives": "Other treatments",
+}
+
+
+@dataclass(frozen=True)
+class TopicSection:
+    """One topic with its facts and the recorded disagreements about it."""
+
+    topic: Topic
+    facts: list[Fact]
+    conflicts: list[Conflict]
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    """A group of topics shown on one Learn page."""
+
+    id: str
+    title: str
+    topics: list[Topic]
+
+
+def topic_groups() -> list[TopicGroup]:
+    """The knowledge base's topic groups in file order, each with its topics."""
+    grouped: dict[str, list[Topic]] = {}
+    for topic in load_knowledge().topics:
+        grouped.setdefault(topic.group, []).append(topic)
+    return [
+        TopicGroup(id=group, title=GROUP_TITLES.get(group, words(group)), topics=topics)
+        for group, topics in grouped.items()
+    ]
+
+
+def topic_group(group_id: str) -> TopicGroup:
+    """One topic group, or NotFound naming the groups there are."""
+    groups = topic_groups()
+    for group in groups:
+        if group.id == group_id:
+            return group
+    allowed = ", ".join(group.id for group in groups)
+    raise NotFound(f"There is no topic group {group_id[:40]!r}. The groups are: {allowed}.")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """The start page: what the tool is for, the steps, and the topics to learn about."""
+    return render(request, "pages/home.html.j2", {"groups": topic_groups()})
+
+
+@router.get("/learn", response_class=HTMLResponse)
+def learn_index(request: Request) -> HTMLResponse:
+    """Every topic, grouped, with links to the pages that explain them."""
+    return render(request, "pages/learn_index.html.j2", {"groups": topic_groups()})
+
+
+@router.get("/learn/{group_id}", response_class=HTMLResponse)
+def learn_group(request: Request, group_id: str) -> HTMLResponse:
+    """The facts on each topic of one group, with sources, evidence levels and conflicts."""
+    group = topic_group(group_id)
+    knowledge = load_knowledge()
+    sections = [
+        TopicSection(
+            topic=topic,
+            facts=knowledge.facts_on(topic.id),
+            conflicts=[item for item in knowledge.conflicts if item.topic == topic.id],
+        )
+        for topic in group.topics
+    ]
+    context = {"group": group, "sections": sections, "groups": topic_groups()}
+    return render(request, "pages/learn_group.html.j2", context)
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request) -> HTMLResponse:
+    """Review date, update policy, funding, evidence levels, and every source the tool cites."""
+    knowledge = load_knowledge()
+    context = {
+        "update_policy": knowledge.text("update_policy"),
+        "funding": knowledge.text("funding"),
+        "fact_count": len(knowledge.facts),
+        "topic_count": len(knowledge.topics),
+        "conflict_count": len(knowledge.conflicts),
+        "sources": [listed_source(n, s) for n, s in enumerate(knowledge.sources, start=1)],
+        "evidence_levels": EVIDENCE_LABELS,
+    }
+    return render(request, "pages/about.html.j2", context)

@@ -1,0 +1,63 @@
+"""The options side by side (icon arrays of 100 people) and the costs at home and abroad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from regenspine.decision_aid.cost_data import load_cost_data
+from regenspine.decision_aid.costs import estimate_costs
+from regenspine.decision_aid.option_content import Region
+from regenspine.decision_aid.options import compare_options, option_titles
+from regenspine.errors import InvalidInput
+from regenspine.web.cost_request import cost_request
+from regenspine.web.forms import FormFields, picks, problems_by_field, text
+from regenspine.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+# Cost form fields that map one to one onto the cost query; empty means "not given".
+COST_FIELDS = ("country", "travel_cost", "companions", "nights", "nightly_cost", "procedures")
+
+
+@router.get("/options", response_class=HTMLResponse)
+def options_page(request: Request) -> HTMLResponse:
+    """Every option in equal detail for one region, outcomes as x of 100 people with icons."""
+    region = text(request.query_params, "region") or Region.lumbar.value
+    context: dict[str, Any] = {"regions": list(Region), "region": region}
+    try:
+        context["comparison"] = compare_options(region)
+    except InvalidInput as problem:
+        context["errors"] = problems_by_field(problem)
+        return render(request, "pages/options.html.j2", context, status_code=422)
+    return render(request, "pages/options.html.j2", context)
+
+
+def cost_answers(form: FormFields) -> dict[str, Any]:
+    """The cost form as cost-query values; fields left empty keep the query's defaults."""
+    values: dict[str, Any] = {"options": tuple(picks(form, "option"))}
+    for name in COST_FIELDS:
+        value = text(form, name)
+        if value:
+            values[name] = value.replace(",", "") if name.endswith("cost") else value
+    return values
+
+
+@router.get("/costs", response_class=HTMLResponse)
+def costs_page(request: Request) -> HTMLResponse:
+    """Published prices at home and abroad, coverage, and the person's own travel estimate."""
+    form = request.query_params
+    data = load_cost_data()
+    context: dict[str, Any] = {
+        "submitted": form,
+        "places": data.places,
+        "option_titles": option_titles(),
+    }
+    try:
+        context["estimate"] = estimate_costs(cost_request(cost_answers(form)))
+    except InvalidInput as problem:
+        context["errors"] = problems_by_field(problem)
+        return render(request, "pages/costs.html.j2", context, status_code=422)
+    return render(request, "pages/costs.html.j2", context)

@@ -1,0 +1,211 @@
+"""Page rendering: one autoescaped Jinja2 environment, numbered source footnotes, htmx partials."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from regenspine.decision_aid.summary_page import GRID, SHAPES, icon_cells, money
+from regenspine.knowledge import Source, load_knowledge
+from regenspine.web.labels import (
+    SOURCE_KIND_LABELS,
+    basis_label,
+    certainty_label,
+    evidence_label,
+    words,
+)
+
+# The site's sections, in the order a person would usually work through them.
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Home"),
+    ("/learn", "Learn"),
+    ("/check", "Symptom check"),
+    ("/options", "Options"),
+    ("/costs", "Costs"),
+    ("/claims", "Clinic claims"),
+    ("/clinic-questions", "Clinic questions"),
+    ("/values", "Your values"),
+    ("/recovery", "Recovery"),
+    ("/faq", "FAQ"),
+    ("/about", "About"),
+)
+
+
+# Pages that belong to a section listed under another address in the navigation.
+NAV_SECTION = {"/screening": "/check", "/summary": "/values"}
+
+
+def in_section(nav_path: str, current_path: str) -> bool:
+    """Whether the page at `current_path` belongs to the navigation entry `nav_path`."""
+    section = NAV_SECTION.get(current_path, current_path)
+    if nav_path == "/":
+        return section == "/"
+    return section == nav_path or section.startswith(nav_path + "/")
+
+
+# Knowledge texts name CLI commands (`regenspine options`); on a page they link to the page that
+# does the same. Unknown commands stay as code.
+COMMAND_PAGES = {
+    "options": ("/options", "the option comparison"),
+    "costs": ("/costs", "the cost comparison"),
+    "clinic-questions": ("/clinic-questions", "the list of questions to ask a clinic"),
+    "check-claims": ("/claims", "the clinic-claims checker"),
+    "recovery": ("/recovery", "the recovery plan"),
+    "screen": ("/check", "the symptom check"),
+    "values": ("/values", "the values questions"),
+    "faq": ("/faq", "the questions and answers"),
+}
+COMMAND = re.compile(r"`regenspine ([a-z-]+)[^`]*`")
+
+
+def linked_commands(text: str) -> Markup:
+    """The text, escaped, with each `regenspine COMMAND` mention as a link to its page."""
+
+    def link(match: re.Match[str]) -> str:
+        """The link (or code) that stands for one command mention."""
+        page = COMMAND_PAGES.get(match.group(1))
+        if page is None:
+            return f"<code>{match.group(0).strip('`')}</code>"
+        return f'<a href="{page[0]}">{page[1]}</a>'
+
+    return Markup(COMMAND.sub(link, str(escape(text))))
+
+
+@dataclass(frozen=True)
+class ListedSource:
+    """A source as the page's numbered source list shows it."""
+
+    number: int
+    id: str
+    title: str
+    kind: str
+    year: int | None
+    href: str | None
+    seed_file: str | None
+    note: str | None
+
+
+class Citations:
+    """Numbers the sources one page cites, first mention first, for footnotes and a source list."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def numbered(self, source_ids: Iterable[str]) -> list[tuple[int, str]]:
+        """(number, id) for each cited source, giving new sources the next number."""
+        pairs = []
+        for source_id in dict.fromkeys(source_ids):
+            number = self._numbers.setdefault(source_id, len(self._numbers) + 1)
+            pairs.append((number, source_id))
+        return pairs
+
+    def listed(self) -> list[ListedSource]:
+        """Every source cited so far, in number order, resolved to title and link."""
+        knowledge = load_knowledge()
+        return [listed_source(n, knowledge.source(sid)) for sid, n in self._numbers.items()]
+
+
+def listed_source(number: int, source: Source) -> ListedSource:
+    """One knowledge-base source as a numbered list entry with a link where it has one."""
+    href = f"https://doi.org/{source.doi}" if source.doi else None
+    if source.url:
+        href = str(source.url)
+    return ListedSource(
+        number=number,
+        id=source.id,
+        title=source.title,
+        kind=SOURCE_KIND_LABELS.get(source.kind, source.kind),
+        year=source.year,
+        href=href,
+        seed_file=source.seed_file,
+        note=source.note,
+    )
+
+
+def day(value: dt.date) -> str:
+    """A date as people read it, with the weekday: "Mon 2 March 2026"."""
+    return f"{value:%a} {value.day} {value:%B %Y}"
+
+
+def field_label(name: str) -> str:
+    """A form field's name as words for the error summary: `imaging.disc_bulge` -> "Disc bulge"."""
+    return words(name.rsplit(".", 1)[-1])
+
+
+def without_field(message: str, name: str) -> str:
+    """An error message without its leading "field: ", for showing right at that field."""
+    return message.removeprefix(f"{name}: ")
+
+
+def field_id(name: str) -> str:
+    """An HTML id for a form field name (`imaging.disc_bulge` -> `f-imaging-disc_bulge`)."""
+    return "f-" + name.replace(".", "-")
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("regenspine.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(
+        icon_cells=icon_cells, shapes=SHAPES, grid=GRID, nav=NAV, in_section=in_section
+    )
+    environment.filters.update(
+        money=money,
+        day=day,
+        evidence_label=evidence_label,
+        basis_label=basis_label,
+        linked_commands=linked_commands,
+        certainty_label=certainty_label,
+        words=words,
+        field_id=field_id,
+        field_label=field_label,
+        without_field=without_field,
+    )
+    return environment
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
+
+
+def is_htmx(request: Request) -> bool:
+    """Whether htmx asked for a part of a page (a history restore still needs the whole page)."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and "hx-history-restore-request" not in headers
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page or partial with the shared context: disclaimer, review date, navigation."""
+    knowledge = load_knowledge()
+    shared: dict[str, Any] = {
+        "citations": Citations(),
+        "disclaimer": knowledge.text("disclaimer"),
+        "last_reviewed": knowledge.text("evidence_last_reviewed"),
+        "current_path": request.url.path,
+        "errors": {},
+    }
+    response = TEMPLATES.TemplateResponse(
+        request, template, {**shared, **(context or {})}, status_code=status_code
+    )
+    # The same URL answers with a whole page or an htmx partial; caches must keep them apart.
+    response.headers["vary"] = "HX-Request"
+    return response

@@ -1,0 +1,93 @@
+"""Helpers shared by the web tests: form answers, and reading text out of rendered pages."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.support import SURE_IDS, VALUE_IDS
+
+# Set REGENSPINE_SCREENSHOTS=/tmp/shots to keep a full-page screenshot of every page visited.
+SCREENSHOT_DIR = os.environ.get("REGENSPINE_SCREENSHOTS")
+
+# The candidate profile of tests/support.py, as the screening form sends it.
+CANDIDATE_FORM: dict[str, Any] = {
+    "age": "66",
+    "region": "lumbar",
+    "severity": "moderate",
+    "symptom_weeks": "52",
+    "symptoms": ["neurogenic_claudication", "leg_pain"],
+    "imaging.disc_bulge": "yes",
+    "imaging.ligamentum_flavum_hypertrophy": "yes",
+    "imaging.bony_compression_percent": "20",
+    "conservative_care_weeks": "16",
+    "general_health": "good",
+}
+
+
+def candidate_form(**changes: Any) -> dict[str, Any]:
+    """The candidate's screening form, with fields changed, added or (None) removed."""
+    form = dict(CANDIDATE_FORM)
+    for name, value in changes.items():
+        key = name.replace("__", ".")
+        if value is None:
+            form.pop(key, None)
+        else:
+            form[key] = value
+    return form
+
+
+def values_form(rating: str = "3", sure: str = "yes", leaning: str = "conservative_care") -> dict:
+    """A values form with every item rated alike, every SURE question answered alike."""
+    form: dict[str, str] = {f"ratings.{item}": rating for item in VALUE_IDS}
+    form.update({f"sure.{item}": sure for item in SURE_IDS})
+    form["leaning"] = leaning
+    return form
+
+
+def texts(page: str, css_class: str) -> list[str]:
+    """The text of every element with this class, tags removed and entities decoded."""
+    pattern = rf'<(\w+)[^>]*class="{css_class}"[^>]*>(.*?)</\1>'
+    return [plain(item) for _, item in re.findall(pattern, page, re.S)]
+
+
+def plain(fragment: str) -> str:
+    """HTML reduced to its text, white space collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def hidden_value(page: str, name: str) -> str:
+    """The value of a hidden input, decoded."""
+    match = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page)
+    assert match is not None, f"no hidden field {name}"
+    return html.unescape(match.group(1))
+
+
+@dataclass
+class Tab:
+    """One browser page for a viewport, recording what it requests and what the console says."""
+
+    name: str
+    page: Any
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Any:
+        """Go to a path of the app, forgetting what earlier pages requested."""
+        self.requests.clear()
+        self.console.clear()
+        response = self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("load")
+        return response
+
+    def screenshot(self, label: str) -> None:
+        """Keep a full-page screenshot when REGENSPINE_SCREENSHOTS names a folder."""
+        if SCREENSHOT_DIR:
+            Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+            path = Path(SCREENSHOT_DIR) / f"{label}-{self.name}.png"
+            self.page.screenshot(path=str(path), full_page=True)

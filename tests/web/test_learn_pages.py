@@ -1,0 +1,112 @@
+"""Home, Learn and About: facts with sources and evidence levels, conflicts, review and funding."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web.support import plain
+
+from regenspine.knowledge import load_knowledge
+from regenspine.web.labels import EVIDENCE_LABELS
+from regenspine.web.pages.learn import topic_groups
+
+PATIENT_PAGES = (
+    "/",
+    "/learn",
+    "/learn/condition",
+    "/about",
+    "/check",
+    "/screening?checked=yes",
+    "/options",
+    "/costs",
+    "/claims",
+    "/clinic-questions",
+    "/recovery",
+    "/values",
+    "/summary",
+    "/faq",
+    "/no-such-page",
+)
+
+
+@pytest.mark.parametrize("path", PATIENT_PAGES)
+def test_every_patient_page_carries_the_disclaimer_and_review_date(
+    client: TestClient, path: str
+) -> None:
+    page = client.get(path).text
+    knowledge = load_knowledge()
+    assert html.escape(knowledge.text("disclaimer")) in page
+    assert f"Evidence last reviewed <strong>{knowledge.text('evidence_last_reviewed')}" in page
+    assert '<html lang="en">' in page
+    assert '<a class="skip-link" href="#main">' in page
+
+
+def test_home_links_every_step_and_every_topic_group(client: TestClient) -> None:
+    page = client.get("/").text
+    for path in ("/check", "/options", "/costs", "/claims", "/values", "/recovery", "/faq"):
+        assert f'href="{path}"' in page, path
+    for group in topic_groups():
+        assert f'href="/learn/{group.id}"' in page
+
+
+def test_learn_group_shows_each_fact_with_sources_and_evidence_level(client: TestClient) -> None:
+    page = client.get("/learn/condition").text
+    knowledge = load_knowledge()
+    facts = [fact for fact in knowledge.facts if knowledge.topic(fact.topic).group == "condition"]
+    assert facts
+    for fact in facts:
+        anchor = f'id="fact-{fact.id.replace(".", "-")}"'
+        assert anchor in page
+        block = page.split(anchor, 1)[1].split('<div class="fact', 1)[0]
+        assert EVIDENCE_LABELS[fact.evidence_level] in block
+        for source_id in fact.sources:
+            assert f'href="#source-{source_id}"' in block
+            assert f'id="source-{source_id}"' in page
+
+
+def test_claims_are_labelled_as_claims_not_facts(client: TestClient) -> None:
+    knowledge = load_knowledge()
+    claim = next(fact for fact in knowledge.facts if fact.is_claim)
+    group = knowledge.topic(claim.topic).group
+    page = client.get(f"/learn/{group}").text
+    block = page.split(f'id="fact-{claim.id.replace(".", "-")}"', 1)[1][:400]
+    assert "A claim made by sellers, not an established fact" in block
+
+
+def test_conflicts_show_every_side_and_the_assessment(client: TestClient) -> None:
+    knowledge = load_knowledge()
+    conflict = knowledge.conflicts[0]
+    group = knowledge.topic(conflict.topic).group
+    page = plain(client.get(f"/learn/{group}").text)
+    assert f"Sources disagree: {conflict.title}" in page
+    for position in conflict.positions:
+        assert " ".join(position.claim.split()) in page
+    assert " ".join(conflict.assessment.split()) in page
+
+
+def test_every_conflict_appears_on_its_group_page(client: TestClient) -> None:
+    knowledge = load_knowledge()
+    pages = {group.id: client.get(f"/learn/{group.id}").text for group in topic_groups()}
+    for conflict in knowledge.conflicts:
+        assert f'id="conflict-{conflict.id}"' in pages[knowledge.topic(conflict.topic).group]
+
+
+def test_an_unknown_topic_group_is_a_404_page_naming_the_groups(client: TestClient) -> None:
+    response = client.get("/learn/astrology")
+    assert response.status_code == 404
+    assert "There is no topic group &#39;astrology&#39;" in response.text
+    assert "condition, therapy" in response.text
+
+
+def test_about_states_review_date_update_policy_funding_and_all_sources(
+    client: TestClient,
+) -> None:
+    knowledge = load_knowledge()
+    page = plain(client.get("/about").text)
+    assert f"Evidence last reviewed {knowledge.text('evidence_last_reviewed')}" in page
+    assert " ".join(knowledge.text("update_policy").split()) in page
+    assert " ".join(knowledge.text("funding").split()) in page
+    for source in knowledge.sources:
+        assert source.title in page
