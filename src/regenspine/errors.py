@@ -111,6 +111,12 @@ def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
     parts = [str(part) for part in first["loc"]]
     field = ".".join(([prefix] if prefix else []) + parts) or prefix or "input"
     context = first.get("ctx") or {}
+    kind = first["type"]
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return InvalidInput(field, "must be a JSON object")
+    if kind == "literal_error" and "expected" in context:
+        choices = str(context["expected"]).replace("'", "").replace(" or ", ", ")
+        return InvalidInput(field, f"unknown value {first['input']!r}", choices)
     allowed: str | None = None
     if "expected" in context:
         allowed = str(context["expected"]).replace("'", "")

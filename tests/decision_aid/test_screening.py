@@ -234,7 +234,7 @@ def test_screening_data_missing_a_reason_code_is_refused(monkeypatch: pytest.Mon
         ({"age": "66"}, "age", "valid integer"),
         ({"age": 17}, "age", "18 to 120"),
         ({"conservative_care_weeks": -1}, "conservative_care_weeks", "0 or more"),
-        ({"region": "sacral"}, "region", "lumbar, cervical or thoracic"),
+        ({"region": "sacral"}, "region", "lumbar, cervical, thoracic"),
     ],
 )
 def test_bad_input_names_the_field_and_what_is_allowed(

@@ -13,6 +13,7 @@ from regenspine.cli import (
     pathway,
     patients,
     screening,
+    synth,
     users,
     values,
     web,
@@ -49,6 +50,7 @@ for area in (
     patients.commands,
     pathway.commands,
     web.commands,
+    synth.commands,
 ):
     app.add_typer(area)
 

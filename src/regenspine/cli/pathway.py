@@ -88,12 +88,16 @@ def procedure_add_command(
             try:
                 row, report = record_procedure(session, actor, data, reason or "record procedure")
             except ProcedureRefused as refused:
-                if not as_json:
+                if as_json:
+                    checks = [check.model_dump() for check in refused.report.checks]
+                    print_json({"procedure": None, "refused": True, "checks": checks})
+                else:
                     _print_checks(refused.report)
                 raise
             procedure_id = row.id
     if as_json:
-        print_json({"procedure": procedure_id, "checks": [c.model_dump() for c in report.checks]})
+        checks = [check.model_dump() for check in report.checks]
+        print_json({"procedure": procedure_id, "refused": report.refused, "checks": checks})
         return
     _print_checks(report)
     if procedure_id is not None:

@@ -32,16 +32,29 @@ from regenspine.knowledge.schema import StrictModel
 CENTS = Decimal("0.01")
 
 
+# Input limits of this tool, far above any real fare, stay or course of treatment (not figures
+# from a source): they keep every total inside the exact cent arithmetic of the estimate.
+MONEY_DIGITS = 12  # up to $9,999,999,999.99 per person or per night
+CENT_PLACES = 2
+MAX_COMPANIONS = 100
+MAX_NIGHTS = 3_650  # ten years
+MAX_PROCEDURES = 100
+
+
 class CostQuery(StrictModel):
-    """What the user asks for; numbers must be zero or more (procedures at least one)."""
+    """What the user asks for: amounts in dollars and cents, counts of a sane size."""
 
     options: tuple[str, ...] = ()
     country: str | None = None
-    travel_cost: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    companions: int = Field(default=0, ge=0)
-    nights: int = Field(default=0, ge=0)
-    nightly_cost: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    procedures: int = Field(default=1, ge=1)
+    travel_cost: Decimal | None = Field(
+        default=None, ge=0, max_digits=MONEY_DIGITS, decimal_places=CENT_PLACES, allow_inf_nan=False
+    )
+    companions: int = Field(default=0, ge=0, le=MAX_COMPANIONS)
+    nights: int = Field(default=0, ge=0, le=MAX_NIGHTS)
+    nightly_cost: Decimal | None = Field(
+        default=None, ge=0, max_digits=MONEY_DIGITS, decimal_places=CENT_PLACES, allow_inf_nan=False
+    )
+    procedures: int = Field(default=1, ge=1, le=MAX_PROCEDURES)
     currency: str = "USD"
 
 

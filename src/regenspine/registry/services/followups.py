@@ -15,7 +15,8 @@ from regenspine.instruments import InstrumentScore, score
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import Assessment, Episode, FollowUp, Patient, Procedure, User
 from regenspine.registry.services.audit import record_audit
-from regenspine.registry.services.episodes import current_episode, find_episode
+from regenspine.registry.services.episodes import current_episode
+from regenspine.registry.services.references import resolve_episode
 
 
 class DueFollowUp(BaseModel):
@@ -103,9 +104,11 @@ def record_assessment(
 ) -> RecordedAssessment:
     """Score the answers, store them against the episode's follow-up, mark the visit done."""
     require(actor, Permission.record_assessments)
-    episode = (
-        find_episode(session, episode_id) if episode_id else current_episode(session, registry_key)
-    )
+    if episode_id is None:
+        episode = current_episode(session, registry_key)
+    else:
+        reference = {"patient": registry_key, "episode": episode_id}
+        episode = resolve_episode(session, reference, "assessment")[0]
     stored = store_assessment(session, episode, instrument, answers, timepoint, assessed_on)
     record_audit(
         session,

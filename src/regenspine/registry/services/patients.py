@@ -6,7 +6,7 @@ import secrets
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,7 +34,7 @@ class PatientInput(BaseModel):
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{6,40}$")
     mrn: str | None = Field(default=None, min_length=1, max_length=40)
     site: str = Field(default="main", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
-    synthetic: bool = False
+    synthetic: StrictBool = False
 
     @field_validator("birth_date")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from regenspine.care import (
 from regenspine.errors import InvalidInput
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import (
+    Assessment,
     Episode,
     FollowUp,
     InjectionTargetRow,
@@ -84,19 +86,36 @@ def record_procedure(
     ]
     session.add(row)
     session.flush()
-    for visit in follow_up_schedule(procedure.performed_on):
-        session.add(
-            FollowUp(
-                procedure_id=row.id,
-                timepoint=visit.timepoint,
-                due_on=visit.due_on,
-                window_opens=visit.window_opens,
-                window_closes=visit.window_closes,
-            )
-        )
+    _schedule_follow_ups(session, episode, row, procedure.performed_on)
     outcomes = {check.id: check.outcome for check in report.checks}
     record_audit(session, actor, "create", "procedure", row.id, reason, {"checks": outcomes})
     return row, report
+
+
+def _schedule_follow_ups(
+    session: Session, episode: Episode, row: Procedure, performed_on: date
+) -> None:
+    """Add the visits; answers already given (a baseline before the procedure) complete them."""
+    earlier = session.scalars(
+        select(Assessment).where(
+            Assessment.episode_id == episode.id, Assessment.follow_up_id.is_(None)
+        )
+    ).all()
+    for visit in follow_up_schedule(performed_on):
+        follow_up = FollowUp(
+            procedure_id=row.id,
+            timepoint=visit.timepoint,
+            due_on=visit.due_on,
+            window_opens=visit.window_opens,
+            window_closes=visit.window_closes,
+        )
+        answered = [item for item in earlier if item.timepoint == visit.timepoint]
+        if answered:
+            follow_up.completed_on = min(item.assessed_on for item in answered)
+        session.add(follow_up)
+        session.flush()
+        for item in answered:
+            item.follow_up_id = follow_up.id
 
 
 def _procedure_row(episode: Episode, procedure: ProcedureRecord) -> Procedure:

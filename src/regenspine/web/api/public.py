@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimCheck, check_claims
 from regenspine.decision_aid.clinic_questions import ClinicQuestionList, clinic_questions
-from regenspine.decision_aid.costs import CostEstimate, estimate_costs
+from regenspine.decision_aid.costs import CostEstimate, CostQuery, estimate_costs
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, FaqResult, answer_question
 from regenspine.decision_aid.option_content import Region
 from regenspine.decision_aid.options import OptionComparison, compare_options
@@ -28,7 +28,6 @@ from regenspine.decision_aid.values import (
     clarify_values,
     parse_values_answers,
 )
-from regenspine.web.cost_request import CostRequest
 
 
 class ProblemBody(BaseModel):
@@ -89,7 +88,7 @@ def options(region: Annotated[Region, Query()] = Region.lumbar) -> OptionCompari
 
 
 @router.post("/costs", response_model=CostEstimate, summary="Estimate costs")
-def costs(query: CostRequest) -> CostEstimate:
+def costs(query: CostQuery) -> CostEstimate:
     """Published prices at home and abroad, coverage, and a total with the person's own travel."""
     return estimate_costs(query)
 

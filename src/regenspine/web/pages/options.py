@@ -8,11 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from regenspine.decision_aid.cost_data import load_cost_data
-from regenspine.decision_aid.costs import estimate_costs
+from regenspine.decision_aid.costs import cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Region
 from regenspine.decision_aid.options import compare_options, option_titles
 from regenspine.errors import InvalidInput
-from regenspine.web.cost_request import cost_request
 from regenspine.web.forms import FormFields, picks, problems_by_field, text
 from regenspine.web.rendering import render
 
@@ -56,7 +55,7 @@ def costs_page(request: Request) -> HTMLResponse:
         "option_titles": option_titles(),
     }
     try:
-        context["estimate"] = estimate_costs(cost_request(cost_answers(form)))
+        context["estimate"] = estimate_costs(cost_query(**cost_answers(form)))
     except InvalidInput as problem:
         context["errors"] = problems_by_field(problem)
         return render(request, "pages/costs.html.j2", context, status_code=422)

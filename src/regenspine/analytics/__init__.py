@@ -1,0 +1,1 @@
+"""Outcome analytics, survival, reports and the synthetic registry for demos and benchmarks."""
