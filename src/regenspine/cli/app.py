@@ -12,6 +12,7 @@ from regenspine.cli import (
     options,
     pathway,
     patients,
+    report,
     screening,
     synth,
     users,
@@ -51,6 +52,7 @@ for area in (
     pathway.commands,
     web.commands,
     synth.commands,
+    report.commands,
 ):
     app.add_typer(area)
 
