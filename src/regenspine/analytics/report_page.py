@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from itertools import groupby
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
 from regenspine.analytics.outcomes import SCORE, ZCQ_RULE, OutcomeRow
@@ -17,6 +17,7 @@ from regenspine.decision_aid.natural_frequencies import IconArray, icon_array
 from regenspine.decision_aid.summary_page import GRID, icon_cells, shape_of
 from regenspine.instruments.catalogue import instrument
 from regenspine.knowledge import load_knowledge
+from regenspine.templating import template_environment
 
 ICON_TIMEPOINT = "12m"
 
@@ -79,13 +80,7 @@ def responder_icons(report: RegistryReport) -> list[ResponderIcons]:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("regenspine.analytics", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = template_environment("regenspine.analytics")
     environment.globals.update(icon_cells=icon_cells, shape_of=shape_of, grid=GRID)
     environment.filters["number"] = number
     environment.filters["percent"] = percent

@@ -11,11 +11,12 @@ from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from regenspine.decision_aid.natural_frequencies import IconArray
 from regenspine.decision_aid.options import ArmResult, OptionResult, OutcomeResult
 from regenspine.decision_aid.summary import Summary
+from regenspine.templating import template_environment
 
 GRID = 10  # icons per row and per column: 100 people
 
@@ -80,13 +81,7 @@ def money(amount: Decimal, open_ended: bool = False) -> str:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("regenspine.decision_aid", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = template_environment("regenspine.decision_aid")
     environment.globals.update(
         icon_cells=icon_cells, shape_of=shape_of, headline_arm=headline_arm, shapes=SHAPES
     )
