@@ -3,9 +3,11 @@ server, one Chromium and one page per viewport for the whole session (kept fast)
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +15,21 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from tests.care.samples import BONE_MARROW_PROCEDURE
+from tests.registry.conftest import (  # noqa: F401  (fixtures the workspace tests use)
+    Acting,
+    acting,
+    patient_key,
+    staffed,
+)
+from tests.web.clinic_support import Clinic, sign_in
 from tests.web.support import Tab
 
 from regenspine.config import Settings
+from regenspine.registry.database import Registry
+from regenspine.registry.models import FollowUp
+from regenspine.registry.services.procedures import record_procedure
 from regenspine.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,8 +52,8 @@ def client(app: FastAPI) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
-@pytest.fixture(scope="session")
-def live_server(app: FastAPI) -> Iterator[str]:
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
     """The app served by uvicorn on a free port in a background thread; yields its base URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
@@ -59,6 +73,13 @@ def live_server(app: FastAPI) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The public app served in a background thread for the whole session."""
+    with serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright; the test is skipped clearly when it is missing."""
     if not CHROMIUM.exists():
@@ -74,7 +95,9 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _tab(browser: Any, base_url: str, name: str) -> Iterator[Tab]:
+@contextmanager
+def browser_tab(browser: Any, base_url: str, name: str) -> Iterator[Tab]:
+    """A fresh browser context and page for a viewport (`phone` or `desktop`) on `base_url`."""
     context = browser.new_context(**VIEWPORTS[name], accept_downloads=True)
     # axe-core is added to every page through the DevTools protocol, which the pages' script
     # policy does not govern; it makes no requests.
@@ -90,13 +113,15 @@ def _tab(browser: Any, base_url: str, name: str) -> Iterator[Tab]:
 @pytest.fixture(scope="session")
 def phone(browser: Any, live_server: str) -> Iterator[Tab]:
     """A 390 px wide phone page."""
-    yield from _tab(browser, live_server, "phone")
+    with browser_tab(browser, live_server, "phone") as tab:
+        yield tab
 
 
 @pytest.fixture(scope="session")
 def desktop(browser: Any, live_server: str) -> Iterator[Tab]:
     """A 1280 px wide desktop page."""
-    yield from _tab(browser, live_server, "desktop")
+    with browser_tab(browser, live_server, "desktop") as tab:
+        yield tab
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -104,3 +129,37 @@ def tab(request: pytest.FixtureRequest) -> Tab:
     """Each test using this runs once on the phone and once on the desktop."""
     chosen: Tab = request.getfixturevalue(request.param)
     return chosen
+
+
+@pytest.fixture
+def clinic_app(staffed: Registry, tmp_path: Path) -> FastAPI:  # noqa: F811
+    """The whole app on the test's registry (one user per role), with its own data folder."""
+    return create_app(Settings(data_dir=tmp_path / "web-data"), staffed)
+
+
+@pytest.fixture
+def signed_in(clinic_app: FastAPI) -> Callable[[str], Clinic]:
+    """`signed_in("clinician")`: a test client signed in to the workspace as that role's user."""
+
+    def _signed_in(role: str) -> Clinic:
+        client = TestClient(clinic_app, raise_server_exceptions=False)
+        return sign_in(client, role)
+
+    return _signed_in
+
+
+@pytest.fixture
+def visit_due_today(acting: Acting, patient_key: str) -> int:  # noqa: F811
+    """The 2-week follow-up id of a bone marrow procedure done two weeks ago (due today)."""
+    performed_on = dt.date.today() - dt.timedelta(days=14)
+    document = {"patient": patient_key, **BONE_MARROW_PROCEDURE}
+    document["performed_on"] = performed_on.isoformat()
+    with acting("clinician") as (session, user):
+        procedure, _ = record_procedure(session, user, document, "test")
+        return int(
+            session.scalars(
+                select(FollowUp.id).where(
+                    FollowUp.procedure_id == procedure.id, FollowUp.timepoint == "2w"
+                )
+            ).one()
+        )

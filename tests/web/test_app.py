@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.web.support import candidate_form
 
-from regenspine.web.app import STATIC_DIR
+from regenspine.config import Settings
+from regenspine.registry.migrate import current_revision, head_revision
+from regenspine.web.app import STATIC_DIR, create_app
 from regenspine.web.security import CSP_DIRECTIVES, content_security_policy, style_hash
 
 EXPECTED_POLICY = (
@@ -129,6 +131,13 @@ def test_openapi_documents_the_public_api_with_its_error_shape(client: TestClien
         "/api/v1/clinic-questions",
         "/api/v1/values",
         "/api/v1/faq",
+        # The registry's endpoints (token-authenticated; see test_private_api.py).
+        "/api/v1/patients",
+        "/api/v1/procedures/check",
+        "/api/v1/procedures",
+        "/api/v1/assessments",
+        "/api/v1/adverse-events",
+        "/api/v1/follow-ups/due",
     }
     error = document["paths"]["/api/v1/screening"]["post"]["responses"]["422"]
     assert error["content"]["application/json"]["schema"]["$ref"].endswith("/ProblemBody")
@@ -149,3 +158,12 @@ def test_a_wrong_method_is_refused_in_the_face_it_came_from(client: TestClient) 
     response = client.get("/api/v1/screening")
     assert response.status_code == 405
     assert response.json()["error"] == "MethodNotAllowed"
+
+
+def test_the_app_builds_its_registry_and_migrates_it_when_it_starts(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "fresh"))
+    engine = app.state.registry.engine
+    assert current_revision(engine) is None  # building the app touches no database
+    with TestClient(app) as client:
+        assert current_revision(engine) == head_revision(engine)
+        assert client.get("/clinic/login").status_code == 200

@@ -8,9 +8,13 @@ import typer
 import uvicorn
 
 from regenspine.config import get_settings
+from regenspine.registry.database import Registry
+from regenspine.registry.migrate import upgrade
+from regenspine.registry.services.users import user_count
 from regenspine.web.app import create_app
 
 commands = typer.Typer()
+FIRST_ADMIN = "regenspine users add NAME --role admin"
 
 
 @commands.command()
@@ -22,9 +26,25 @@ def serve(
         int, typer.Option("--port", min=1, max=65535, help="Port to listen on (1-65535).")
     ] = 8000,
 ) -> None:
-    """Start the web app: the decision-aid pages, the JSON API and its documentation."""
-    app = create_app(get_settings())
-    shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"regenspine is running at http://{shown}:{port}/ (API docs at /docs)")
-    typer.echo("Press Ctrl+C to stop it.")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    """Start the web app: decision aid, clinician workspace, self-report links and the JSON API."""
+    settings = get_settings()
+    registry = Registry.from_settings(settings)
+    try:
+        # Migrated here as well as on start-up, so the first-admin hint can count the users.
+        upgrade(registry.engine)
+        with registry.transaction() as session:
+            users = user_count(session)
+        app = create_app(settings, registry)
+        shown = f"[{host}]" if ":" in host else host
+        address = f"http://{shown}:{port}"
+        typer.echo(f"regenspine is running at {address}/ (API docs at /docs)")
+        typer.echo(f"Clinician workspace: {address}/clinic")
+        if users == 0:
+            typer.echo(
+                f"No users yet: create the first admin with `{FIRST_ADMIN}` "
+                "(it asks for a password), then sign in to the workspace."
+            )
+        typer.echo("Press Ctrl+C to stop it.")
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        registry.dispose()

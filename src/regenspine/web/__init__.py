@@ -1,1 +1,2 @@
-"""The web face: a FastAPI app with server-rendered decision-aid pages and a JSON API."""
+"""The web face: a FastAPI app with the decision-aid pages, the clinician workspace, patient
+self-report pages and the JSON API (public and token-authenticated)."""

@@ -12,14 +12,23 @@ from regenspine.web.rendering import render
 from regenspine.web.validation import validation_error_body
 
 API_PREFIX = "/api/"
-HTTP_ERROR_NAMES = {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed"}
+HTTP_ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    429: "TooManyRequests",
+}
 TITLES = {
     400: "That request could not be read",
+    401: "Please sign in",
     403: "Not allowed",
     404: "Page not found",
     405: "That action is not available here",
     409: "That clashes with what is stored",
+    410: "This link cannot be used any more",
     422: "Please check what you entered",
+    503: "Not ready yet",
 }
 
 

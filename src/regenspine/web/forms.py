@@ -15,11 +15,14 @@ from typing import TypeVar
 from pydantic import BaseModel
 from starlette.datastructures import ImmutableMultiDict
 
-from regenspine.errors import InvalidInput
+from regenspine.errors import InvalidInput, RegenspineError
 from regenspine.web.validation import allowed_range
 
 T = TypeVar("T")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "patient.mrn: a patient with MRN ... exists": a service message that starts with its field.
+FIELD_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.+)$", re.S)
+LIST_POSITION = re.compile(r"\[\d+\]")
 YES_NO = {"yes": True, "no": False}
 
 
@@ -34,7 +37,13 @@ class InvalidForm(InvalidInput):
         listed = list(problems)
         first = listed[0]
         super().__init__(first.field, first.problem, first.allowed)
-        self.problems = {problem.field: problem.message for problem in listed}
+        self.problems: dict[str, str] = {}
+        for problem in listed:
+            # A part of the form read as a whole (the screening questions) brings its own list.
+            if isinstance(problem, InvalidForm):
+                self.problems.update(problem.problems)
+            else:
+                self.problems[problem.field] = problem.message
 
 
 class FieldReader:
@@ -147,3 +156,32 @@ def problems_by_field(error: InvalidInput) -> dict[str, str]:
     if isinstance(error, InvalidForm):
         return dict(error.problems)
     return {error.field: error.message}
+
+
+def optional_date(form: FormFields, name: str) -> dt.date | None:
+    """A date field that may be left empty."""
+    return calendar_date(form, name) if text(form, name) else None
+
+
+def form_field(field: str, prefix: str = "") -> str:
+    """A service's field name as the form names it (`patient.mrn` -> `mrn`, `x[0]` -> `x`)."""
+    name = LIST_POSITION.sub("", field)
+    return name.removeprefix(f"{prefix}.") if prefix else name
+
+
+def form_problems(error: RegenspineError, prefix: str = "") -> dict[str, str]:
+    """Every problem of a refused form by the form's own field names, for showing at each field.
+
+    `prefix` is the name a service puts before its fields (`patient` in `patient.mrn`). An error
+    that names no field (a record that is missing) is kept under "form".
+    """
+    if isinstance(error, InvalidForm):
+        return dict(error.problems)
+    if isinstance(error, InvalidInput):
+        field = form_field(error.field, prefix)
+        return {field: InvalidInput(field, error.problem, error.allowed).message}
+    match = FIELD_MESSAGE.match(error.message)
+    if match is None:
+        return {"form": f"form: {error.message}"}
+    field = form_field(match.group(1), prefix)
+    return {field: f"{field}: {match.group(2)}"}

@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from regenspine.decision_aid.summary_page import GRID, SHAPES, icon_cells, money
 from regenspine.knowledge import Source, load_knowledge
+from regenspine.templating import template_environment
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     basis_label,
@@ -24,6 +25,7 @@ from regenspine.web.labels import (
     evidence_label,
     words,
 )
+from regenspine.web.screening_form import Choice
 
 # The site's sections, in the order a person would usually work through them.
 NAV: tuple[tuple[str, str], ...] = (
@@ -132,6 +134,11 @@ def listed_source(number: int, source: Source) -> ListedSource:
     )
 
 
+def as_choice(value: str) -> Choice:
+    """A closed-vocabulary value as a form choice labelled in words (`research_use`)."""
+    return Choice(value, words(value))
+
+
 def day(value: dt.date) -> str:
     """A date as people read it, with the weekday: "Mon 2 March 2026"."""
     return f"{value:%a} {value.day} {value:%B %Y}"
@@ -154,13 +161,7 @@ def field_id(name: str) -> str:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("regenspine.web", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = template_environment("regenspine.web")
     environment.globals.update(
         icon_cells=icon_cells, shapes=SHAPES, grid=GRID, nav=NAV, in_section=in_section
     )
@@ -175,6 +176,7 @@ def _environment() -> Environment:
         field_id=field_id,
         field_label=field_label,
         without_field=without_field,
+        choice=as_choice,
     )
     return environment
 

@@ -1,0 +1,148 @@
+"""Follow-ups: the visits due, a one-time self-report link per visit, and PROM entry by staff.
+
+A new link is shown once, on the page that made it (only its hash is stored); like every
+workspace page, that page is never cached. PROM entry asks one instrument at a time, with the
+item labels and answers from the instrument data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from regenspine.care import parse_timepoint, parse_within, timepoints
+from regenspine.config import Settings
+from regenspine.errors import InvalidInput, RegenspineError
+from regenspine.registry.access import Permission, require
+from regenspine.registry.models import User
+from regenspine.registry.services.followups import due_follow_ups, record_assessment
+from regenspine.registry.services.selfreport import create_self_report_link
+from regenspine.web import questionnaire_form
+from regenspine.web.forms import FieldReader, FormFields, calendar_date, text
+from regenspine.web.input_guard import record_number
+from regenspine.web.questionnaire_form import Questionnaire
+from regenspine.web.transaction import DbSession
+from regenspine.web.workspace.common import (
+    FORM_ERRORS,
+    NO_FORM,
+    REASON,
+    CheckedForm,
+    ClinicUser,
+    RecordId,
+    checked_form,
+    render_clinic,
+    show_problems,
+    today,
+)
+from regenspine.web.workspace.common import now as utc_now
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_WITHIN = "14d"
+MAX_KEY = 40
+
+
+@router.get("/clinic/follow-ups", response_class=HTMLResponse)
+def follow_ups(request: Request, user: ClinicUser, session: DbSession) -> HTMLResponse:
+    """Visits whose window is open now or opens within the chosen number of days."""
+    within = request.query_params.get("within", DEFAULT_WITHIN)[:20]
+    context: dict[str, Any] = {"submitted": {"within": within}, "visits": []}
+    try:
+        days = parse_within(within)
+    except FORM_ERRORS as error:
+        return show_problems(request, user, "clinic/followups.html.j2", context, error)
+    context.update(visits=due_follow_ups(session, user, today(), days), days=days)
+    return render_clinic(request, user, "clinic/followups.html.j2", context)
+
+
+@router.post(
+    "/clinic/follow-ups/{follow_up_id}/link",
+    response_class=HTMLResponse,
+    dependencies=[Depends(checked_form)],
+)
+def self_report_link(
+    request: Request, follow_up_id: RecordId, user: ClinicUser, session: DbSession
+) -> HTMLResponse:
+    """Make a one-time link for the visit and show it once (workspace pages are never cached)."""
+    settings: Settings = request.app.state.settings
+    invite = create_self_report_link(
+        session, user, follow_up_id, utc_now(), settings.self_report_link_hours
+    )
+    context = {"invite": invite, "url": settings.public_base_url.rstrip("/") + invite.path}
+    return render_clinic(request, user, "clinic/link.html.j2", context)
+
+
+def _timepoint_choices() -> list[tuple[str, str]]:
+    return [(timepoint.id, timepoint.label) for timepoint in timepoints()]
+
+
+def entry_form(fields: FormFields) -> tuple[dict[str, Any], Questionnaire | None]:
+    """The PROM page's choices and, once an instrument is chosen, its questions at the timepoint."""
+    context: dict[str, Any] = {
+        "submitted": fields,
+        "instrument_choices": questionnaire_form.instrument_choices(),
+        "timepoint_choices": _timepoint_choices(),
+        "questionnaire": None,
+    }
+    if not text(fields, "instrument"):
+        return context, None
+    timepoint = parse_timepoint(text(fields, "timepoint") or "baseline")
+    context["questionnaire"] = questionnaire_form.questionnaire(
+        text(fields, "instrument"), timepoint
+    )
+    return context, context["questionnaire"]
+
+
+def _entry_problems(
+    request: Request, user: User, fields: FormFields, error: RegenspineError
+) -> HTMLResponse:
+    """The PROM page again (with the questions when they can be shown) and every problem."""
+    try:
+        context, _ = entry_form(fields)
+    except FORM_ERRORS:
+        context, _ = entry_form(NO_FORM)
+    context["submitted"] = fields
+    return show_problems(request, user, "clinic/assessment.html.j2", context, error)
+
+
+@router.get("/clinic/assessments/new", response_class=HTMLResponse)
+def assessment_page(request: Request, user: ClinicUser) -> HTMLResponse:
+    """Choose patient, instrument and timepoint; then one field per item of the instrument."""
+    require(user, Permission.record_assessments)
+    try:
+        context, _ = entry_form(request.query_params)
+    except FORM_ERRORS as error:
+        return _entry_problems(request, user, request.query_params, error)
+    return render_clinic(request, user, "clinic/assessment.html.j2", context)
+
+
+def entered_assessment(form: FormFields) -> dict[str, Any]:
+    """The PROM form as the service's arguments; every field's problem at once."""
+    reader = FieldReader(form)
+    asked = reader.read(lambda f, _: entry_form(f)[1], "instrument", None)
+    if asked is None and not reader.problems:
+        reader.problems.append(
+            InvalidInput("instrument", "choose one", questionnaire_form.instrument_ids())
+        )
+    entered: dict[str, Any] = {
+        "registry_key": text(form, "patient")[:MAX_KEY],
+        "instrument": asked.id if asked else "",
+        "timepoint": text(form, "timepoint"),
+        "assessed_on": reader.read(calendar_date, "assessed_on", today()),
+        "answers": questionnaire_form.answers_from(asked, reader) if asked else [],
+    }
+    if text(form, "episode"):
+        entered["episode_id"] = reader.read(record_number, "episode", None)
+    reader.raise_problems()
+    return entered
+
+
+@router.post("/clinic/assessments", response_class=HTMLResponse)
+def record(request: Request, user: ClinicUser, form: CheckedForm, session: DbSession) -> Response:
+    """Score and store the answers against the visit; show the score and what it means."""
+    try:
+        stored = record_assessment(session, user, reason=REASON, **entered_assessment(form))
+    except FORM_ERRORS as error:
+        return _entry_problems(request, user, form, error)
+    return render_clinic(request, user, "clinic/assessment_saved.html.j2", {"stored": stored})

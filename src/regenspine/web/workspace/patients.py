@@ -1,0 +1,142 @@
+"""Patients and their episodes of care: the list, adding a patient, the patient page, episodes.
+
+Care-team roles see names next to registry keys (each listing is audited by the service);
+researchers see registry keys only, and the forms that write refuse them with 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from regenspine.registry.access import Permission, require
+from regenspine.registry.models import REGIONS, SEVERITIES, SEXES
+from regenspine.registry.services.episodes import close_episode, list_episodes, open_episode
+from regenspine.registry.services.patients import IDENTIFYING_FIELDS, add_patient, list_patients
+from regenspine.web.forms import FieldReader, FormFields, calendar_date, text
+from regenspine.web.transaction import DbSession
+from regenspine.web.workspace.common import (
+    FORM_ERRORS,
+    REASON,
+    CheckedForm,
+    ClinicUser,
+    RecordId,
+    RegistryKey,
+    go_to,
+    render_clinic,
+    show_problems,
+    today,
+)
+
+router = APIRouter(include_in_schema=False)
+PATIENT_FIELDS = (*IDENTIFYING_FIELDS, "site")
+EPISODE_FIELDS = ("region", "severity", "diagnosis_code", "started_on", "note")
+
+
+def filled(form: FormFields, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named text fields that were filled in (an empty field means "not given")."""
+    return {name: text(form, name) for name in names if text(form, name)}
+
+
+def _patient_form(**extra: Any) -> dict[str, Any]:
+    return {"sexes": SEXES, **extra}
+
+
+@router.get("/clinic/patients", response_class=HTMLResponse)
+def patients(request: Request, user: ClinicUser, session: DbSession) -> HTMLResponse:
+    """Every patient: registry keys, and names for roles that may see them."""
+    views = list_patients(session, user, f"{REASON}: patient list")
+    return render_clinic(request, user, "clinic/patients.html.j2", {"patients": views})
+
+
+@router.get("/clinic/patients/new", response_class=HTMLResponse)
+def new_patient(request: Request, user: ClinicUser) -> HTMLResponse:
+    """The form for a new patient (roles that register patients only)."""
+    require(user, Permission.register_patients)
+    return render_clinic(request, user, "clinic/patient_new.html.j2", _patient_form())
+
+
+@router.post("/clinic/patients", response_class=HTMLResponse)
+def create_patient(
+    request: Request, user: ClinicUser, form: CheckedForm, session: DbSession
+) -> Response:
+    """Register the patient; identifiers go to their own table."""
+    try:
+        patient = add_patient(session, user, filled(form, PATIENT_FIELDS), REASON)
+    except FORM_ERRORS as error:
+        context = _patient_form(submitted=form)
+        return show_problems(request, user, "clinic/patient_new.html.j2", context, error, "patient")
+    key = patient.registry_key
+    return go_to(request, f"/clinic/patients/{key}", f"Patient {key} added.")
+
+
+@router.get("/clinic/patients/{registry_key}", response_class=HTMLResponse)
+def patient_page(
+    request: Request, registry_key: RegistryKey, user: ClinicUser, session: DbSession
+) -> HTMLResponse:
+    """One patient's episodes of care, with what can be recorded on each."""
+    episodes = list_episodes(session, user, registry_key)
+    context = {"registry_key": registry_key.upper(), "episodes": episodes}
+    return render_clinic(request, user, "clinic/patient.html.j2", context)
+
+
+def _episode_form(registry_key: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "registry_key": registry_key.upper(),
+        "regions": REGIONS,
+        "severities": SEVERITIES,
+        **extra,
+    }
+
+
+@router.get("/clinic/patients/{registry_key}/episodes/new", response_class=HTMLResponse)
+def new_episode(request: Request, registry_key: RegistryKey, user: ClinicUser) -> HTMLResponse:
+    """The form that starts an episode of care."""
+    require(user, Permission.register_patients)
+    context = _episode_form(registry_key)
+    return render_clinic(request, user, "clinic/episode_new.html.j2", context)
+
+
+@router.post("/clinic/patients/{registry_key}/episodes", response_class=HTMLResponse)
+def create_episode(
+    request: Request,
+    registry_key: RegistryKey,
+    user: ClinicUser,
+    form: CheckedForm,
+    session: DbSession,
+) -> Response:
+    """Start the episode."""
+    try:
+        episode = open_episode(session, user, registry_key, filled(form, EPISODE_FIELDS), REASON)
+    except FORM_ERRORS as error:
+        context = _episode_form(registry_key, submitted=form)
+        return show_problems(request, user, "clinic/episode_new.html.j2", context, error, "episode")
+    key = episode.patient.registry_key
+    return go_to(request, f"/clinic/patients/{key}", f"Episode {episode.id} started.")
+
+
+@router.get("/clinic/episodes/{episode_id}/close", response_class=HTMLResponse)
+def close_form(request: Request, episode_id: RecordId, user: ClinicUser) -> HTMLResponse:
+    """The form that closes an episode."""
+    require(user, Permission.register_patients)
+    context = {"episode_id": episode_id}
+    return render_clinic(request, user, "clinic/episode_close.html.j2", context)
+
+
+@router.post("/clinic/episodes/{episode_id}/close", response_class=HTMLResponse)
+def close(
+    request: Request, episode_id: RecordId, user: ClinicUser, form: CheckedForm, session: DbSession
+) -> Response:
+    """Close the episode on the given day."""
+    reader = FieldReader(form)
+    closed_on = reader.read(calendar_date, "closed_on", today())
+    try:
+        reader.raise_problems()
+        episode = close_episode(session, user, episode_id, closed_on, REASON)
+    except FORM_ERRORS as error:
+        context = {"episode_id": episode_id, "submitted": form}
+        return show_problems(request, user, "clinic/episode_close.html.j2", context, error)
+    key = episode.patient.registry_key
+    return go_to(request, f"/clinic/patients/{key}", f"Episode {episode.id} closed.")
