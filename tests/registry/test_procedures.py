@@ -143,3 +143,11 @@ def test_a_bad_medicine_list_is_named(acting: Acting, patient_key: str) -> None:
     document = _for(patient_key, BONE_MARROW_PROCEDURE, medications={"drug": "x"})
     with pytest.raises(InvalidInput, match="procedure.medications"), acting("clinician") as (s, u):
         record_procedure(s, u, document, "t")
+
+
+def test_a_bad_medicine_names_its_place_in_the_procedure(acting: Acting, patient_key: str) -> None:
+    bad = {"drug": "naproxen", "is_nsaid": True, "started_on": "2026-02-20", "stopped_on": "x"}
+    document = _for(patient_key, BONE_MARROW_PROCEDURE, medications=[IBUPROFEN, bad])
+    with pytest.raises(InvalidInput) as raised, acting("clinician") as (session, user):
+        record_procedure(session, user, document, "t")
+    assert raised.value.field == "procedure.medications[1].stopped_on"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from regenspine.care.protocol import OUTCOME_ORDER, CheckOutcome, ProtocolCheck
 from regenspine.care.protocol_texts import require_keys
-from regenspine.care.validation import CareInput, FieldProblem, Text, parse_input
+from regenspine.care.validation import CareInput, FieldProblem, LongText, parse_input
 from regenspine.knowledge import EvidenceLevel
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
@@ -162,7 +162,7 @@ def categories() -> tuple[str, ...]:
 class AdverseEventReport(CareInput):
     """An adverse event as the clinic reports it."""
 
-    description: Text
+    description: LongText
     category: str
     site: AdverseEventSite
     grade: CtcaeGrade

@@ -12,7 +12,14 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from regenspine.care.validation import CareInput, FieldProblem, Text, parse_input
+from regenspine.care.validation import (
+    CareInput,
+    FieldProblem,
+    LongText,
+    LotText,
+    Text,
+    parse_input,
+)
 
 CellSource = Literal["bone_marrow", "adipose", "allogeneic"]
 InjectionTarget = Literal["epidural", "facet", "intradiscal", "other"]
@@ -44,7 +51,7 @@ class Harvest(CareInput):
     volume_ml: float | None = Field(default=None, gt=0)
     anaesthetic: Text | None = None
     product_name: Text | None = None  # donor (allogeneic) product
-    lot_number: Text | None = None  # donor product lot, for tracing and recalls
+    lot_number: LotText | None = None  # donor product lot, for tracing and recalls
     donor_screening_documented: bool = False  # donor eligibility and infection screening on file
 
 
@@ -136,7 +143,7 @@ class MedicationNote(CareInput):
     is_nsaid: bool
     started_on: dt.date = Field(strict=False)
     stopped_on: dt.date | None = Field(default=None, strict=False)  # None: still being taken
-    note: Text | None = None
+    note: LongText | None = None
 
     @model_validator(mode="after")
     def _stops_after_it_starts(self) -> MedicationNote:

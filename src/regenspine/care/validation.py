@@ -19,7 +19,10 @@ Location = tuple[int | str, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # Free text that must say something: surrounding spaces are dropped, an empty text is refused.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# The lengths match the registry's columns, so a long value is refused here, not by the database.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+LotText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
 class CareInput(BaseModel):

@@ -153,7 +153,15 @@ def _procedure_row(episode: Episode, procedure: ProcedureRecord) -> Procedure:
 def _parse_medications(raw: object) -> list[MedicationInput]:
     if not isinstance(raw, list):
         raise InvalidInput("procedure.medications", "must be a list of medicine notes")
-    return [parse_medication(item) for item in raw]
+    parsed = []
+    for position, item in enumerate(raw):
+        try:
+            parsed.append(parse_medication(item))
+        except InvalidInput as error:
+            # Name the place in the procedure record, not just the medicine's own field.
+            field = f"procedure.medications[{position}].{error.field}"
+            raise InvalidInput(field, error.problem, error.allowed) from None
+    return parsed
 
 
 def _stored_medications(session: Session, episode: Episode) -> Sequence[MedicationNote]:
