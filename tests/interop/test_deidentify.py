@@ -8,7 +8,6 @@ import pytest
 
 from regenspine.interop.deidentify import (
     RESTRICTED_ZIP3,
-    age_on,
     days_from,
     reported_age,
     reported_birth_year,

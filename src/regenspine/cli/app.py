@@ -7,6 +7,7 @@ import typer
 from regenspine.cli import (
     claims,
     db,
+    export,
     instruments,
     knowledge,
     options,
@@ -53,6 +54,7 @@ for area in (
     web.commands,
     synth.commands,
     report.commands,
+    export.commands,
 ):
     app.add_typer(area)
 
