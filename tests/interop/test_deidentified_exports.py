@@ -34,6 +34,7 @@ from regenspine.registry.models import Base
 EXPORT_FORMATS = [
     "csv",
     "redcap",
+    "fhir",
 ]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

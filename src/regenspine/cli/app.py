@@ -8,6 +8,7 @@ from regenspine.cli import (
     claims,
     db,
     export,
+    fhir,
     instruments,
     knowledge,
     options,
@@ -55,6 +56,7 @@ for area in (
     synth.commands,
     report.commands,
     export.commands,
+    fhir.commands,
 ):
     app.add_typer(area)
 

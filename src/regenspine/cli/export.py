@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from regenspine.cli.fhir import fhir_export_command
 from regenspine.cli.output import JsonFlag, print_json
 from regenspine.cli.transaction import ReasonOption, UserOption, registry_transaction
 from regenspine.errors import InvalidInput
@@ -143,3 +144,7 @@ def redcap_command(
         steps=len(FILE_DESCRIPTIONS),
     )
     _report(summary, out, as_json)
+
+
+# FHIR lives in its own module; it joins the same `export` group here.
+export.command("fhir")(fhir_export_command)
