@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from regenspine.config import Settings
 from regenspine.registry.database import Registry
 from regenspine.registry.migrate import upgrade
 
@@ -134,3 +138,27 @@ def _fast_password_hashing() -> Iterator[None]:
     users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     users._HASHER = production
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Settings, list[bytes]]]:
+    """A real SMTP server on a free local port that keeps every message it receives."""
+    received: list[bytes] = []
+
+    class Keep(Sink):
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            received.append(envelope.content)  # type: ignore[attr-defined]
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = Settings(
+        smtp_host="127.0.0.1", smtp_port=port, public_base_url="https://clinic.test"
+    )
+    try:
+        yield settings, received
+    finally:
+        controller.stop()

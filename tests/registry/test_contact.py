@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from sqlalchemy import select
 from tests.care.samples import BONE_MARROW_PROCEDURE
 from tests.registry.conftest import Acting, row_counts
@@ -105,30 +101,6 @@ def test_a_bad_answer_rolls_back_every_questionnaire_and_keeps_the_link(
     assert row_counts(staffed) == before
     with staffed.transaction() as session:
         assert open_self_report(session, token, VISIT_DAY).link_id > 0
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Settings, list[bytes]]]:
-    """A real SMTP server on a free local port that keeps every message it receives."""
-    received: list[bytes] = []
-
-    class Keep(Sink):
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-            received.append(envelope.content)  # type: ignore[attr-defined]
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = Settings(
-        smtp_host="127.0.0.1", smtp_port=port, public_base_url="https://clinic.test"
-    )
-    try:
-        yield settings, received
-    finally:
-        controller.stop()
 
 
 def test_reminders_go_out_once_with_a_working_link(
