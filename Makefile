@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.synced-from-lock
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run demo test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
@@ -15,6 +15,23 @@ $(STAMP): pyproject.toml uv.lock
 
 run: $(STAMP)
 	$(BIN)/regenspine serve
+
+# `make demo`: the web app on a fresh synthetic registry of its own (var/demo/, never the real
+# one), so every page has data. Every record is flagged synthetic; the admin password is new
+# each time and printed once.
+DEMO_DIR := var/demo
+DEMO_PATIENTS := 2000
+DEMO_SEED := 7
+DEMO_ENV := REGENSPINE_DATA_DIR=$(DEMO_DIR) REGENSPINE_DATABASE_URL= REGENSPINE_USER=demo-admin
+
+demo: $(STAMP)
+	rm -rf $(DEMO_DIR)
+	$(DEMO_ENV) $(BIN)/regenspine db upgrade
+	$(DEMO_ENV) $(BIN)/regenspine synth --patients $(DEMO_PATIENTS) --seed $(DEMO_SEED)
+	@password=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))") && \
+	printf '%s\n' "$$password" | $(DEMO_ENV) $(BIN)/regenspine users add demo-admin --role admin --password-stdin && \
+	echo "Demo workspace login: demo-admin / $$password (at http://127.0.0.1:8000/clinic)"
+	$(DEMO_ENV) $(BIN)/regenspine serve
 
 test: lint typecheck pytest
 

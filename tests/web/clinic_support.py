@@ -1,4 +1,5 @@
-"""Helpers for the workspace tests: signing in, and forms sent with the session's CSRF token."""
+"""Helpers for the workspace tests: signing in, forms sent with the session's CSRF token, and
+following a write's redirect the way a browser does (then reloading the page it led to)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
-from tests.registry.conftest import PASSWORD, ROLE_USERS
+from sqlalchemy import select
+from tests.registry.conftest import PASSWORD, ROLE_USERS, row_counts
+
+from regenspine.registry.database import Registry
+from regenspine.registry.models import AuditEvent
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -56,3 +61,40 @@ def sign_in(client: TestClient, role: str, password: str = PASSWORD) -> Clinic:
     assert response.status_code == 303, response.text[:500]
     page = client.get("/clinic/patients")
     return Clinic(client=client, csrf=csrf_of(page.text), username=username)
+
+
+def stored_rows(registry: Registry) -> dict[str, int]:
+    """Rows per table, the audit trail aside (reading a patient's identity is itself audited)."""
+    counts = row_counts(registry)
+    counts.pop("audit_event")
+    return counts
+
+
+def audit_actions(registry: Registry) -> list[str]:
+    """Every audit action so far, oldest first."""
+    with registry.sessions() as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+@dataclass
+class Reloaded:
+    """The page a write led to, as first shown and as shown again by a reload."""
+
+    location: str
+    first: str
+    again: str
+
+
+def reload_after(clinic: Clinic, registry: Registry, response: Any) -> Reloaded:
+    """Follow a write's 303 like a browser, then reload that page: the reload must store
+    nothing (at most an audited read), and both views must answer 200."""
+    assert response.status_code == 303, response.text[:500]
+    location = response.headers["location"]
+    first = clinic.get(location)
+    assert first.status_code == 200, location
+    before, actions = stored_rows(registry), audit_actions(registry)
+    again = clinic.get(location)
+    assert again.status_code == 200, location
+    assert stored_rows(registry) == before
+    assert set(audit_actions(registry)[len(actions) :]) <= {"read_identifying"}
+    return Reloaded(location=location, first=first.text, again=again.text)

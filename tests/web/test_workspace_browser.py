@@ -1,6 +1,7 @@
 """The workspace and the self-report pages in a real Chromium: a clinician signs in, records a
 procedure that a protocol check refuses, fixes it and saves it, and enters a follow-up PROM; a
-patient answers a self-report link on a 390 px phone. axe-core runs on the pages on the way."""
+patient answers a self-report link on a 390 px phone; a researcher reads and filters the registry
+dashboard on a phone and a desktop. axe-core runs on the pages on the way."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from tests.analytics.registry_cases import add_cases
 from tests.registry.conftest import PASSWORD, Acting
 from tests.web.conftest import browser_tab, serving
 from tests.web.support import Tab
@@ -18,7 +20,9 @@ from tests.web.test_browser import (
     policy_violations,
     serious_accessibility_problems,
 )
+from tests.web.test_workspace_dashboard import dashboard_cases
 
+from regenspine.registry.database import Registry
 from regenspine.registry.services.selfreport import create_self_report_link
 
 # One engine is enough in the browser; the route tests cover SQLite and PostgreSQL.
@@ -131,9 +135,14 @@ def test_a_clinician_records_a_refused_procedure_fixes_it_and_enters_a_prom(
         page.get_by_label("3", exact=True).check()
         page.get_by_role("button", name="Score and store").click()
         page.wait_for_load_state("load")
-        assert page.locator("#score").inner_text().startswith("Score 3.0")
-        assert page.locator(".note", has_text="outside").count() == 0  # inside the 2w window
+        notice = page.locator(".notice").inner_text()
+        assert "visit 2w, score 3.0" in notice
+        assert "outside" not in notice  # inside the 2w window
         checked_page(tab, "clinic-prom-stored")
+        page.reload()
+        page.wait_for_load_state("load")
+        assert page.locator(".notice").count() == 0  # a reload shows the record, stores nothing
+        assert page.locator("table.assessments tbody tr").count() == 1
 
 
 def test_a_coordinator_makes_a_link_and_a_patient_answers_it_on_a_phone(
@@ -192,6 +201,7 @@ def test_the_workspace_pages_fit_a_phone(
         "clinic-adverse-event": f"/clinic/adverse-events/new?patient={patient_key}",
         "clinic-intervention": f"/clinic/interventions/new?patient={patient_key}",
         "clinic-audit": "/clinic/audit",
+        "clinic-dashboard": "/clinic/dashboard",
     }
     with browser_tab(browser, clinic_server, "phone") as tab:
         sign_in(tab, "ada")
@@ -210,3 +220,29 @@ def test_an_expired_session_during_a_check_loads_the_sign_in_page(
         tab.page.get_by_role("button", name="Check").click()
         tab.page.wait_for_url("**/clinic/login?next=*")
         assert tab.page.get_by_role("heading", level=1).inner_text() == "Sign in"
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_researcher_reads_and_filters_the_registry_dashboard(
+    browser: Any, clinic_server: str, staffed: Registry, viewport: str
+) -> None:
+    add_cases(staffed, dashboard_cases(synthetic=True))
+    with browser_tab(browser, clinic_server, viewport) as tab:
+        page = tab.page
+        sign_in(tab, "rhea")
+        page.get_by_role("link", name="Registry dashboard").click()
+        page.wait_for_load_state("load")
+        assert page.locator("#synthetic-banner").is_visible()
+        drawn = "[...document.images].filter(i => i.classList.contains('plot'))"
+        assert page.evaluate(f"{drawn}.every(i => i.complete && i.naturalWidth > 0)")
+        assert page.evaluate(f"{drawn}.length") >= 2  # trajectories and the survival curve
+        checked_page(tab, "clinic-dashboard")
+        page.get_by_label("Region").select_option("lumbar")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_load_state("load")
+        assert "region=lumbar" in page.url
+        assert "region = lumbar" in page.locator("#registry-report").inner_text()
+        checked_page(tab, "clinic-dashboard-filtered")
+        assert tab.open("/clinic/dashboard?since=2026-06-01&until=2026-01-01").status == 422
+        assert "is after until" in page.locator(".error-summary").inner_text()
+        checked_page(tab, "clinic-dashboard-problem")

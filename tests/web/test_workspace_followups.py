@@ -1,5 +1,5 @@
 """Follow-ups due, one-time self-report links shown once, and PROM entry by staff with the
-instrument's own items and answer labels."""
+instrument's own items and answer labels; a reload of the page a write led to stores nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic
+from tests.web.clinic_support import Clinic, reload_after
 from tests.web.support import plain
 
 from regenspine.instruments.catalogue import instrument
@@ -46,17 +46,33 @@ def test_a_self_report_link_is_shown_once_and_kept_only_as_a_hash(
 ) -> None:
     clinic = signed_in("coordinator")
     response = clinic.post(f"/clinic/follow-ups/{visit_due_today}/link", {})
-    assert response.status_code == 200
-    assert response.headers["cache-control"] == "no-store"
-    url = re.search(r'id="self-report-url" href="([^"]+)"', response.text)
+    assert response.headers["location"] == f"/clinic/follow-ups/{visit_due_today}/link"
+    shown = reload_after(clinic, staffed, response)
+    url = re.search(r'id="self-report-url" href="([^"]+)"', shown.first)
     assert url is not None
     assert url.group(1).startswith("http://127.0.0.1:8000/r/")
     token = url.group(1).rsplit("/", 1)[1]
-    assert "odi, zcq, nrs_back, nrs_leg, walking_minutes, pgic" in response.text
+    assert "odi, zcq, nrs_back, nrs_leg, walking_minutes, pgic" in shown.first
+    assert token not in shown.again  # a reload neither shows the link again nor makes another
+    assert 'id="link-gone"' in shown.again
     with staffed.sessions() as session:
         stored = session.scalars(select(SelfReportLink.token_hash)).one()
     assert stored == token_hash(token)
     assert token not in stored
+    page = clinic.get(shown.location)
+    assert page.headers["cache-control"] == "no-store"
+    assert token not in response.headers["location"]
+
+
+def test_a_link_page_shows_only_the_link_made_for_its_own_visit(
+    signed_in: Callable[[str], Clinic], visit_due_today: int
+) -> None:
+    clinic = signed_in("coordinator")
+    clinic.post(f"/clinic/follow-ups/{visit_due_today}/link", {})
+    other = clinic.get(f"/clinic/follow-ups/{visit_due_today + 1}/link").text
+    assert 'id="self-report-url"' not in other
+    researcher = signed_in("researcher")
+    assert researcher.get(f"/clinic/follow-ups/{visit_due_today}/link").status_code == 403
 
 
 def test_a_link_for_an_unknown_visit_is_a_404(signed_in: Callable[[str], Clinic]) -> None:
@@ -111,12 +127,17 @@ def test_a_prom_is_scored_stored_and_closes_the_visit(
         **ODI_ANSWERS,
         "odi.8": "",  # sex life left out: nine answers still score
     }
-    response = clinic.post("/clinic/assessments", form)
-    assert response.status_code == 200
-    assert plain(response.text.split('id="score">', 1)[1].split("</p>", 1)[0]).startswith(
-        "Score 40.0 : moderate disability"
-    )
-    assert "9 questions answered." in response.text
+    shown = reload_after(clinic, staffed, clinic.post("/clinic/assessments", form))
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    notice = plain(shown.first.split('class="notice"', 1)[1].split("</div>", 1)[0])
+    assert "Oswestry Disability Index" in notice
+    assert "visit 2w, score 40.0 (moderate disability); 9 questions answered." in notice
+    assert "timepoint=2w" in shown.first.split('class="notice"', 1)[1].split("</div>", 1)[0]
+    assert 'class="notice"' not in shown.again
+    row = shown.again.split('id="assessment-', 1)[1].split("</tr>", 1)[0]
+    assert "40.0" in row
+    visit_row = shown.again.split(f'id="follow-up-{visit_due_today}"', 1)[1].split("</tr>", 1)[0]
+    assert "tag-done" in visit_row
     with staffed.sessions() as session:
         stored = session.scalars(select(Assessment)).one()
         visit = session.get(FollowUp, visit_due_today)

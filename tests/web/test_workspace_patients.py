@@ -1,5 +1,6 @@
 """Workspace pages for patients and episodes: adding, the patient page, screening and consent.
-Bad input is shown next to its field and nothing is stored."""
+Each write leads on to the patient page, which a reload shows again without storing anything;
+bad input is shown next to its field and nothing is stored."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic
+from tests.web.clinic_support import Clinic, reload_after
 from tests.web.support import candidate_form, plain, texts
 
 from regenspine.registry.database import Registry
@@ -42,13 +43,14 @@ def test_a_patient_is_added_and_opens_on_its_own_page(
     signed_in: Callable[[str], Clinic], staffed: Registry
 ) -> None:
     clinic = signed_in("coordinator")
-    response = clinic.post("/clinic/patients", GRACE)
-    assert response.status_code == 303
-    key = response.headers["location"].rsplit("/", 1)[1]
+    shown = reload_after(clinic, staffed, clinic.post("/clinic/patients", GRACE))
+    key = shown.location.rsplit("/", 1)[1]
     assert key.startswith("RS-")
-    page = clinic.get(response.headers["location"]).text
-    assert f"Patient {key} added." in page
-    assert "No episode of care yet." in page
+    assert f"Patient {key} added." in shown.first
+    assert f"Patient {key} added." not in shown.again  # the notice is shown once
+    assert "No episode of care yet." in shown.again
+    assert "Grace Example" in shown.again
+    assert row_counts(staffed)["patient"] == 1
     listing = clinic.get("/clinic/patients").text
     assert "Grace Example" in listing
     assert "MRN-200" in listing
@@ -105,9 +107,10 @@ def test_an_episode_is_started_and_closed(
         f"/clinic/patients/{patient_key}/episodes",
         {"region": "cervical", "severity": "mild", "started_on": "2026-10-01"},
     )
-    assert started.status_code == 303
-    page = clinic.get(started.headers["location"]).text
-    assert "cervical, mild" in page
+    shown = reload_after(clinic, staffed, started)
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    assert "cervical, mild" in shown.again
+    assert row_counts(staffed)["episode"] == 2
     with staffed.sessions() as session:
         newest = session.scalars(select(Episode).order_by(Episode.id.desc())).first()
         assert newest is not None
@@ -116,7 +119,9 @@ def test_an_episode_is_started_and_closed(
     assert too_early.status_code == 422
     assert "before the episode started" in _field_error(too_early.text, "f-closed_on")
     closed = clinic.post(f"/clinic/episodes/{episode_id}/close", {"closed_on": "2026-12-01"})
-    assert closed.status_code == 303
+    shown = reload_after(clinic, staffed, closed)
+    assert f"Episode {episode_id} closed." in shown.first
+    assert "Closed</dt><dd>Tue 1 December 2026" in shown.again
     again = clinic.post(f"/clinic/episodes/{episode_id}/close", {"closed_on": "2026-12-02"})
     assert again.status_code == 409
     assert "already closed" in again.text
@@ -136,20 +141,29 @@ def test_a_bad_episode_names_its_field(
     assert row_counts(staffed) == before
 
 
-def test_a_screening_is_stored_with_the_decision_aid_result(
+def test_a_screening_is_stored_and_its_result_shown_once_with_every_reason(
     signed_in: Callable[[str], Clinic], staffed: Registry, patient_key: str
 ) -> None:
     episode_id = _episode_id(staffed, patient_key)
     clinic = signed_in("clinician")
     form: dict[str, Any] = {**candidate_form(), "screened_on": "2026-09-05"}
     response = clinic.post(f"/clinic/episodes/{episode_id}/screening", form)
-    assert response.status_code == 200
-    assert plain(response.text.split('id="result-title">', 1)[1].split("</h1>")[0]) == "Candidate"
-    assert texts(response.text, "source-title")  # every reason cites its sources
+    shown = reload_after(clinic, staffed, response)
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    title = plain(shown.first.split('id="result-title">', 1)[1].split("</h2>")[0])
+    assert title == "Screening result: Candidate"
+    reasons = shown.first.split('class="reasons">', 1)[1].split("</ul>", 1)[0]
+    assert reasons.count("<li>") == 4
+    assert texts(shown.first, "source-title")  # every reason cites its sources
+    assert 'id="result-title"' not in shown.again  # shown once; the record keeps the category
+    assert "Candidate</strong>" in shown.again.split('id="screening-', 1)[1]
     urgent = clinic.post(
         f"/clinic/episodes/{episode_id}/screening", {**form, "red_flags": "saddle_anesthesia"}
     )
-    assert 'id="urgent"' in urgent.text
+    page = clinic.get(urgent.headers["location"]).text
+    opening = page.split('<section class="screening-result', 1)[1].split(">", 1)[0]
+    assert 'role="alert"' in opening
+    assert page.index('id="urgent"') < page.index("Episodes of care")  # before the record
     with staffed.sessions() as session:
         stored = session.scalars(select(Screening).order_by(Screening.id)).all()
     assert [row.category for row in stored] == ["candidate", "urgent_care"]
@@ -192,8 +206,10 @@ def test_consent_is_recorded_and_a_bad_one_named(
     assert withdrawn_early.status_code == 422
     assert row_counts(staffed)["consent"] == 0
     saved = clinic.post(path, {"kind": "research_use", "given": "no", "recorded_on": "2026-09-02"})
-    assert saved.status_code == 303
-    assert "Consent (research use) refused" in clinic.get(saved.headers["location"]).text
+    shown = reload_after(clinic, staffed, saved)
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    assert "Consent (research use) refused" in shown.first
+    assert "Research use: <strong>refused</strong>" in shown.again
     with staffed.sessions() as session:
         consent = session.scalars(select(Consent)).one()
     assert (consent.kind, consent.given) == ("research_use", False)

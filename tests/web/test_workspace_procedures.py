@@ -1,5 +1,6 @@
 """The procedure form: "Check" shows the protocol checks before anything is saved, a refused
-record cannot be saved and shows why, and a record that passes is stored with its follow-ups."""
+record cannot be saved and shows why, and a record that passes is stored with its follow-ups
+and shown on the patient page with its stored checks (a reload stores nothing more)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from tests.care.samples import BONE_MARROW_PROCEDURE
 from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic
+from tests.web.clinic_support import Clinic, reload_after
 from tests.web.support import plain, texts
 
 from regenspine.registry.database import Registry
@@ -125,13 +126,15 @@ def test_a_procedure_that_passes_is_saved_with_its_checks_medicine_and_follow_up
         outcomes(checked.text)["Anti-inflammatory medicines (NSAIDs) around the injection"]
         == "warning"
     )
-    saved = clinic.post("/clinic/procedures", form)
-    assert saved.status_code == 303
-    assert saved.headers["location"] == f"/clinic/patients/{patient_key}"
-    assert (
-        "Anti-inflammatory medicines (NSAIDs) around the injection: warning"
-        in clinic.get(saved.headers["location"]).text
-    )
+    shown = reload_after(clinic, staffed, clinic.post("/clinic/procedures", form))
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    nsaids = "Anti-inflammatory medicines (NSAIDs) around the injection"
+    assert f"{nsaids}: warning" in shown.first
+    stored_checks = shown.again.split('id="procedure-', 1)[1].split("</section>", 1)[0]
+    assert outcomes(stored_checks)[nsaids] == "warning"
+    assert texts(shown.again, "source-title")  # the stored checks keep their sources
+    assert "ibuprofen (anti-inflammatory, NSAID)" in shown.again
+    assert shown.again.count('<span class="tag tag-') >= 7  # every visit with its status
     with staffed.sessions() as session:
         procedure = session.scalars(select(Procedure)).one()
         assert procedure.image_guidance == "fluoroscopy"

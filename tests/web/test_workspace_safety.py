@@ -1,5 +1,6 @@
 """Safety records in the workspace: adverse events graded and judged serious or not, and later
-treatments such as surgery."""
+treatments such as surgery; each leads on to the patient page, which a reload shows again
+without storing anything."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic
-from tests.web.support import plain
+from tests.web.clinic_support import Clinic, reload_after
+from tests.web.support import plain, texts
 
 from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.registry.database import Registry
@@ -51,15 +52,25 @@ def test_the_form_offers_the_grades_criteria_and_relatedness_with_their_meanings
     assert 'class="source-title"' in page
 
 
-def test_a_serious_related_event_is_stored_and_its_assessment_shown(
+def test_a_serious_related_event_is_stored_and_its_assessment_shown_once(
     signed_in: Callable[[str], Clinic], staffed: Registry, patient_key: str
 ) -> None:
-    response = signed_in("clinician").post("/clinic/adverse-events", event_form(patient_key))
-    assert response.status_code == 200
-    texts = load_adverse_event_texts()
-    heading = plain(response.text.split("<h1>", 1)[1].split("</h1>", 1)[0])
-    assert heading == f"{texts.categories.levels['infection']}: serious"
-    assert texts.findings["serious_and_related"].title in response.text
+    clinic = signed_in("clinician")
+    response = clinic.post("/clinic/adverse-events", event_form(patient_key))
+    shown = reload_after(clinic, staffed, response)
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    labels = load_adverse_event_texts()
+    notice = plain(shown.first.split('class="notice"', 1)[1].split("</div>", 1)[0])
+    infection = labels.categories.levels["infection"]
+    assert f"{infection}, serious ({labels.serious_criteria.levels['hospitalization'].label})" in (
+        notice
+    )
+    assert labels.findings["serious_and_related"].title in notice
+    assert texts(shown.first, "source-title")  # the grading and the findings cite sources
+    assert 'class="notice"' not in shown.again
+    row = shown.again.split('id="adverse-event-', 1)[1].split("</tr>", 1)[0]
+    assert infection in row
+    assert labels.relatedness.levels["possible"].label in row
     with staffed.sessions() as session:
         stored = session.scalars(select(AdverseEvent)).one()
     assert (stored.grade, stored.serious, stored.serious_criteria) == (3, True, ["hospitalization"])
@@ -110,10 +121,10 @@ def test_a_later_surgery_is_recorded_as_surgery(
 ) -> None:
     clinic = signed_in("coordinator")
     form = {"patient": patient_key, "kind": "decompression", "performed_on": "2027-03-01"}
-    response = clinic.post("/clinic/interventions", form)
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/clinic/patients/{patient_key}"
-    assert "It counts as surgery." in clinic.get(response.headers["location"]).text
+    shown = reload_after(clinic, staffed, clinic.post("/clinic/interventions", form))
+    assert shown.location == f"/clinic/patients/{patient_key}"
+    assert "It counts as surgery." in shown.first
+    assert "Decompression <strong>(surgery)</strong>" in shown.again
     too_early = clinic.post("/clinic/interventions", {**form, "performed_on": "2020-01-01"})
     assert too_early.status_code == 422
     assert "before the episode started" in _field_error(too_early.text, "f-performed_on")

@@ -21,8 +21,8 @@ from regenspine.analytics.estimates import (
     t_interval,
     wilson_interval,
 )
-from regenspine.analytics.frames import TOLERANCE
 from regenspine.analytics.outcomes import NOT_ENOUGH, RELATIVE_RULE_INSTRUMENTS, relative_rule
+from regenspine.analytics.responder_rule import can_respond, relative_response
 
 TIMEPOINT = "12m"
 FACTORS = ("cell_source", "target", "region", "severity", "site")
@@ -93,12 +93,11 @@ def patient_outcomes(changes: pd.DataFrame, covariates: pd.DataFrame) -> pd.Data
     percents = {i: relative_rule(i).percent_of_baseline for i in RELATIVE_RULE_INSTRUMENTS}
     merged = changes.merge(covariates, on="episode_id", how="inner")
     share = merged["instrument"].astype(str).map(percents).astype("float64") / 100
-    fall = merged["baseline"] - merged["value"]
-    eligible = merged["baseline"] > 0
+    responder = relative_response(merged["baseline"], merged["value"], share)
     return merged.assign(
         change=merged["value"] - merged["baseline"],
-        eligible=eligible.astype("int64"),
-        responder=(eligible & (fall >= share * merged["baseline"] - TOLERANCE)).astype("int64"),
+        eligible=can_respond(merged["baseline"]).astype("int64"),
+        responder=responder.astype("int64"),
     )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from regenspine.analytics.cohort import AnySelect, days_between, read_frame
+from regenspine.analytics.responder_rule import can_respond, relative_response
 from regenspine.care.procedure import CELL_SOURCES, INJECTION_TARGETS
 from regenspine.care.schedule import TIMEPOINT_IDS
 from regenspine.registry.models import (
@@ -45,30 +46,70 @@ from regenspine.registry.models import (
 )
 
 BASELINE = "baseline"
-# Scores are stored to at most 2 decimals; a tolerance far below 0.01 keeps binary floating
-# point from moving a patient across a threshold (as instruments/zcq.py does by rounding).
-TOLERANCE = 1e-6
 
 
-def score_distribution(connection: Connection, cohort: Table) -> pd.DataFrame:
-    """Scores per instrument and timepoint with each patient's baseline score, grouped.
+def score_levels(connection: Connection, cohort: Table) -> pd.DataFrame:
+    """How many patients had each score, per instrument and timepoint.
 
-    Columns: instrument, timepoint, value, baseline (None without a baseline), people.
+    Columns: instrument, timepoint, value, people. Grouped in the order of the covering index
+    ix_assessment_levels, so SQLite aggregates while it scans, without sorting.
+    """
+    statement = (
+        select(
+            Assessment.instrument,
+            Assessment.timepoint,
+            Assessment.score.label("value"),
+            func.count().label("people"),
+        )
+        .join(cohort, cohort.c.episode_id == Assessment.episode_id)
+        .where(Assessment.score.is_not(None))
+        .group_by(Assessment.timepoint, Assessment.instrument, Assessment.score)
+    )
+    return read_frame(connection, statement)
+
+
+def score_changes(
+    connection: Connection, cohort: Table, relative_rules: dict[str, float]
+) -> pd.DataFrame:
+    """Per instrument and follow-up timepoint, the sums the change from baseline and the relative
+    responder rule need, over patients with a baseline score.
+
+    `relative_rules` maps an instrument to its responder share of baseline (0.3 for 30%); the
+    test is `responder_rule.relative_response`, the report's one rule. Columns: instrument,
+    timepoint, paired, change_sum and change_squares (of follow-up minus baseline), responders,
+    responder_n (baseline above 0) and baseline_zero.
     """
     follow, base = aliased(Assessment), aliased(Assessment)
-    rows = (
+    change = follow.score - base.score
+    share = case(
+        *((follow.instrument == name, literal(value)) for name, value in relative_rules.items()),
+        else_=None,
+    )
+    counts = {
+        "responders": relative_response(base.score, follow.score, share),
+        "responder_n": can_respond(base.score),
+        "baseline_zero": ~can_respond(base.score),
+    }
+    statement = (
         select(
             follow.instrument,
             follow.timepoint,
-            follow.score.label("value"),
-            base.score.label("baseline"),
+            func.count().label("paired"),
+            func.sum(change).label("change_sum"),
+            func.sum(change * change).label("change_squares"),
+            *(func.sum(case((test, 1), else_=0)).label(name) for name, test in counts.items()),
         )
         .select_from(follow)
         .join(cohort, cohort.c.episode_id == follow.episode_id)
-        .outerjoin(base, _baseline_of(follow, base))
-        .where(follow.score.is_not(None))
+        .join(base, _baseline_of(follow, base))
+        .where(
+            follow.timepoint != BASELINE,
+            follow.score.is_not(None),
+            base.score.is_not(None),
+        )
+        .group_by(follow.instrument, follow.timepoint)
     )
-    return read_frame(connection, grouped(rows, "people"))
+    return read_frame(connection, statement)
 
 
 def grouped(rows: AnySelect, count: str) -> AnySelect:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +27,8 @@ from regenspine.analytics.estimates import (
     weighted_summary,
     wilson_interval,
 )
-from regenspine.analytics.frames import BASELINE, TOLERANCE
+from regenspine.analytics.frames import BASELINE
+from regenspine.analytics.responder_rule import TOLERANCE
 from regenspine.care.schedule import TIMEPOINT_IDS
 from regenspine.instruments import SCORERS
 from regenspine.instruments.catalogue import (
@@ -44,6 +46,15 @@ ZCQ = "zcq"
 ZCQ_RULE = "zcq_success_two_of_three"
 SCORE = "score"
 NOT_ENOUGH = f"not enough data (fewer than {MIN_REPORTED} patients)"
+# The columns of `frames.score_changes` that are sums.
+CHANGE_SUMS = (
+    "paired",
+    "change_sum",
+    "change_squares",
+    "responders",
+    "responder_n",
+    "baseline_zero",
+)
 
 
 class ResponderDefinition(BaseModel):
@@ -145,41 +156,60 @@ def responder_definitions() -> list[ResponderDefinition]:
     return [*(relative_rule(i) for i in RELATIVE_RULE_INSTRUMENTS), zcq]
 
 
-def _levels_and_changes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """n, mean (with CI) and median per group, joined with the change from baseline (with CI)."""
-    level = weighted_summary(frame, keys)
-    level["mean_low"], level["mean_high"] = t_interval(level["mean"], level["sd"], level["n"])
-    paired = frame.loc[frame["baseline"].notna() & (frame["timepoint"] != BASELINE)]
-    change = weighted_summary(
-        paired.assign(change=paired["value"] - paired["baseline"]), keys, "change"
+def _with_change_sums(frame: pd.DataFrame) -> pd.DataFrame:
+    """Weighted rows (value, baseline, people) as the sums `frames.score_changes` gives."""
+    change = (frame["value"] - frame["baseline"]).astype("float64")
+    paired = frame["people"].where(change.notna(), 0)
+    return frame.assign(
+        paired=paired,
+        change_sum=(change * frame["people"]).fillna(0.0),
+        change_squares=(change * change * frame["people"]).fillna(0.0),
     )
-    change["low"], change["high"] = t_interval(change["mean"], change["sd"], change["n"])
-    change = change.rename(columns={"n": "n_paired", "mean": "mean_change"})
-    merged = level.merge(change[[*keys, "n_paired", "mean_change", "low", "high"]], how="left")
+
+
+def _change_summary(sums: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group: patients with a baseline, mean change and its t interval, from the sums."""
+    follow = sums.loc[sums["timepoint"] != BASELINE]
+    totals = follow.groupby(keys, observed=True)[["paired", "change_sum", "change_squares"]].sum()
+    n = totals["paired"].astype("float64")
+    mean = totals["change_sum"] / n.where(n > 0)
+    # Sum of squared deviations from the sums; clipped at 0 against rounding when all agree.
+    deviations = (totals["change_squares"] - n * mean * mean).clip(lower=0)
+    sd = np.sqrt(deviations / (n - 1).where(n > 1))
+    low, high = t_interval(mean, sd, n)
+    summary = pd.DataFrame(
+        {"n_paired": n, "mean_change": mean, "low": low, "high": high}, index=totals.index
+    )
+    return summary.reset_index()
+
+
+def _levels_and_changes(
+    levels: pd.DataFrame, changes: pd.DataFrame, keys: list[str]
+) -> pd.DataFrame:
+    """n, mean (with CI) and median per group, joined with the change from baseline (with CI)."""
+    level = weighted_summary(levels, keys)
+    level["mean_low"], level["mean_high"] = t_interval(level["mean"], level["sd"], level["n"])
+    merged = level.merge(_change_summary(changes, keys), how="left", on=keys)
     return merged.fillna({"n_paired": 0})
 
 
 def _relative_responders(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per instrument and follow-up timepoint: responders, eligible patients, baseline zeros."""
-    percents = {i: relative_rule(i).percent_of_baseline for i in RELATIVE_RULE_INSTRUMENTS}
-    paired = frame.loc[
-        frame["instrument"].isin(percents)
-        & frame["baseline"].notna()
-        & (frame["timepoint"] != BASELINE)
+    """Per instrument and follow-up timepoint: responders, eligible patients, baseline zeros
+    (counted in SQL by `frames.score_changes`)."""
+    chosen = frame.loc[
+        frame["instrument"].isin(RELATIVE_RULE_INSTRUMENTS) & (frame["timepoint"] != BASELINE)
     ]
-    share = paired["instrument"].map(percents).astype("float64") / 100
-    eligible = paired["baseline"] > 0
-    improved = eligible & (
-        paired["baseline"] - paired["value"] >= share * paired["baseline"] - TOLERANCE
-    )
-    counted = paired.assign(
-        responders=paired["people"].where(improved, 0),
-        responder_n=paired["people"].where(eligible, 0),
-        baseline_zero=paired["people"].where(~eligible, 0),
-    )
     keys = ["instrument", "timepoint"]
-    totals = counted.groupby(keys, observed=True)[["responders", "responder_n", "baseline_zero"]]
+    totals = chosen.groupby(keys, observed=True)[["responders", "responder_n", "baseline_zero"]]
     return totals.sum().reset_index()
+
+
+def relative_shares() -> dict[str, float]:
+    """Each relative-rule instrument's responder threshold as a share of baseline (0.3)."""
+    return {
+        name: (relative_rule(name).percent_of_baseline or 0.0) / 100
+        for name in RELATIVE_RULE_INSTRUMENTS
+    }
 
 
 def _criterion_flags(
@@ -234,13 +264,17 @@ def _subscale_levels(rows: pd.DataFrame, subscales: list[str]) -> pd.DataFrame:
     return levels.assign(timepoint=levels["timepoint"].astype(str))
 
 
-def outcome_table(scores: pd.DataFrame, zcq_rows: pd.DataFrame) -> list[OutcomeRow]:
-    """The outcome rows from `frames.score_distribution` and `frames.subscale_rows` (ZCQ),
-    in instrument, measure and timepoint order."""
+def outcome_table(
+    levels: pd.DataFrame, changes: pd.DataFrame, zcq_rows: pd.DataFrame
+) -> list[OutcomeRow]:
+    """The outcome rows from `frames.score_levels`, `frames.score_changes` (called with
+    `relative_shares()`) and `frames.subscale_rows` (ZCQ), in instrument, measure and timepoint
+    order."""
     keys = ["instrument", "measure", "timepoint"]
-    scored = scores.assign(measure=SCORE)
-    table = _levels_and_changes(scored, keys)
-    responders = _relative_responders(scored)
+    # Numbers even when no patient has a baseline (an empty read has no column types).
+    changes = changes.astype(dict.fromkeys(CHANGE_SUMS, "float64")).assign(measure=SCORE)
+    table = _levels_and_changes(levels.assign(measure=SCORE), changes, keys)
+    responders = _relative_responders(changes)
     table = table.merge(responders.assign(measure=SCORE), how="left", on=keys)
     table["responder_rule"] = table["instrument"].map(
         {i: relative_rule(i).rule for i in RELATIVE_RULE_INSTRUMENTS}
@@ -248,8 +282,9 @@ def outcome_table(scores: pd.DataFrame, zcq_rows: pd.DataFrame) -> list[OutcomeR
     parts = [table]
     if not zcq_rows.empty:
         subscales = [subscale.id for subscale in instrument(ZCQ).subscales]
-        levels = _subscale_levels(zcq_rows, subscales).assign(instrument=ZCQ)
-        parts.append(_levels_and_changes(levels.loc[levels["value"].notna()], keys))
+        answered = _subscale_levels(zcq_rows, subscales).assign(instrument=ZCQ)
+        answered = answered.loc[answered["value"].notna()]
+        parts.append(_levels_and_changes(answered, _with_change_sums(answered), keys))
         rule = zcq_rule()
         success = _zcq_responders(zcq_rows, rule)
         parts.append(success.assign(instrument=ZCQ, measure=rule.id, responder_rule=rule.id))

@@ -34,7 +34,8 @@ from regenspine.analytics.frames import (
     completeness_counts,
     patient_changes,
     procedure_count,
-    score_distribution,
+    score_changes,
+    score_levels,
     subscale_rows,
     surgery_follow_up_days,
 )
@@ -46,6 +47,7 @@ from regenspine.analytics.outcomes import (
     ResponderDefinition,
     completeness_table,
     outcome_table,
+    relative_shares,
     responder_definitions,
 )
 from regenspine.analytics.survival import (
@@ -112,7 +114,8 @@ def build_report(
         step("cohort")
         subscale_ids = [subscale.id for subscale in instrument(ZCQ).subscales]
         outcomes = outcome_table(
-            score_distribution(connection, cohort),
+            score_levels(connection, cohort),
+            score_changes(connection, cohort, relative_shares()),
             subscale_rows(connection, cohort, ZCQ, subscale_ids),
         )
         step("outcomes")

@@ -1,13 +1,18 @@
-"""The registry report as one self-contained HTML page: inline SVG figures, no scripts, no
-external requests (Jinja2, autoescaped)."""
+"""The registry report as one self-contained HTML page (inline SVG figures, no scripts, no
+external requests), and its content alone for the web dashboard (Jinja2, autoescaped).
+
+Both render report_body.html.j2 from the same pieces, so the file and the page never diverge.
+"""
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from functools import cache
 from itertools import groupby
 
 from jinja2 import Environment
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
 from regenspine.analytics.outcomes import SCORE, ZCQ_RULE, OutcomeRow
@@ -85,6 +90,7 @@ def _environment() -> Environment:
     environment.filters["number"] = number
     environment.filters["percent"] = percent
     environment.filters["span"] = span
+    environment.filters["svg_data_uri"] = svg_data_uri
     return environment
 
 
@@ -107,17 +113,35 @@ def span(bounds: tuple[float, float] | None, as_percent: bool = False, digits: i
     return f"{number(bounds[0], digits)} to {number(bounds[1], digits)}"
 
 
-def render_report_html(report: RegistryReport) -> str:
-    """The whole report as one HTML page."""
+def svg_data_uri(svg: str) -> str:
+    """An SVG figure as a data: address for an <img> (its own styles then stay inside it)."""
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+def _content(report: RegistryReport, figures_as_images: bool) -> dict[str, object]:
+    """What report_body.html.j2 shows: the report, its figures, tables and cited sources."""
     knowledge = load_knowledge()
     cited = {rule_source for rule in report.responder_rules for rule_source in rule.sources}
     cited |= set(report.caveat_sources)
-    sources = {source_id: knowledge.source(source_id) for source_id in sorted(cited)}
+    return {
+        "report": report,
+        "sections": instrument_sections(report),
+        "icons": responder_icons(report),
+        "survival_figure": survival_svg(report.survival),
+        "sources": {source_id: knowledge.source(source_id) for source_id in sorted(cited)},
+        "figures_as_images": figures_as_images,
+    }
+
+
+def render_report_html(report: RegistryReport) -> str:
+    """The whole report as one HTML page."""
     template = _environment().get_template("report.html.j2")
-    return template.render(
-        report=report,
-        sections=instrument_sections(report),
-        icons=responder_icons(report),
-        survival_figure=survival_svg(report.survival),
-        sources=sources,
-    )
+    return template.render(_content(report, figures_as_images=False))
+
+
+def render_report_body(report: RegistryReport, figures_as_images: bool = True) -> Markup:
+    """The report's content without a page around it, for a page with its own header and
+    footer; figures are <img> elements unless `figures_as_images` is False."""
+    template = _environment().get_template("report_body.html.j2")
+    return Markup(template.render(_content(report, figures_as_images)))

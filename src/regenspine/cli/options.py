@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -12,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.cli.output import JsonFlag, console, print_json
+from regenspine.cli.output import JsonFlag, cited, console, print_json
+from regenspine.config import get_settings
 from regenspine.decision_aid.cost_data import Money, PriceBasis
 from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Cited
@@ -22,7 +24,9 @@ from regenspine.decision_aid.options import (
     OptionComparison,
     OptionResult,
     compare_options,
+    parse_region,
 )
+from regenspine.decision_aid.registry_note import RegistryNote, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
@@ -38,16 +42,35 @@ def _named_as_options() -> Iterator[None]:
         raise InvalidInput(name, error.problem, error.allowed) from None
 
 
+def similar_patients_outcome(region: str, severity: str) -> RegistryOutcome | None:
+    """This clinic's registry numbers for people like this from the configured database, or None
+    when there is no migrated registry database (the published evidence then stands alone)."""
+    from regenspine.analytics.similar_patients import configured_registry_outcome
+
+    return configured_registry_outcome(get_settings(), region, severity, date.today())
+
+
 @commands.command()
 def options(
     region: Annotated[
         str, typer.Option("--region", help="Where the stenosis is: lumbar, cervical or thoracic.")
     ] = "lumbar",
+    severity: Annotated[
+        str | None,
+        typer.Option(
+            "--severity",
+            help="mild, moderate or severe: adds this registry's numbers for people like you.",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Compare the treatment options side by side, with outcomes as x of 100 people."""
     with _named_as_options():
-        comparison = compare_options(region)
+        chosen = parse_region(region)
+        registry = None
+        if severity is not None:
+            registry = similar_patients_outcome(chosen.value, parse_severity(severity))
+        comparison = compare_options(chosen, registry)
     if as_json:
         print_json(comparison)
         return
@@ -150,7 +173,19 @@ def _show_option(out: Console, option: OptionResult) -> None:
         )
         outcomes.add_row(about, numbers)
     out.print(outcomes)
+    if option.registry is not None:
+        show_registry_note(out, option.registry)
     out.print()
+
+
+def show_registry_note(out: Console, note: RegistryNote) -> None:
+    """This clinic's registry line, labelled, with who counts, the caveat and the sources."""
+    out.print(f"[bold]{escape(note.label)}[/bold] (as of {note.as_of})")
+    out.print(f"  {escape(note.headline)}")
+    for line in (note.who, note.rule_assumption, note.caveat, note.synthetic_note):
+        if line:
+            out.print(f"  [italic]{escape(line)}[/italic]")
+    out.print(f"  {cited(note.sources)}")
 
 
 def _show_comparison(out: Console, comparison: OptionComparison) -> None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from regenspine.cli.inputs import read_json_file, write_file_atomically
+from regenspine.cli.options import similar_patients_outcome
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.summary import build_summary
@@ -140,8 +141,9 @@ def summary(
     """Write a printable one-page summary (HTML) to take to the doctor visit."""
     parsed = parse_profile(read_json_file(profile, "PROFILE"))
     answers = load_values_file(values) if values is not None else None
+    registry = similar_patients_outcome(parsed.region, parsed.severity)
     # Everything is built and rendered before the file is touched: no half-written page.
-    page = render_summary_html(build_summary(parsed, answers))
+    page = render_summary_html(build_summary(parsed, answers, registry=registry))
     write_file_atomically(out, page, "--out")
     typer.echo(f"Summary written to {out}. Open it in a browser and print it (A4 or Letter).")
     typer.echo(load_knowledge().text("disclaimer"))

@@ -22,6 +22,12 @@ from regenspine.decision_aid.option_content import (
     Region,
     load_options_content,
 )
+from regenspine.decision_aid.registry_note import (
+    REGISTRY_OPTION,
+    RegistryNote,
+    RegistryOutcome,
+    registry_note,
+)
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.schema import StrictModel
@@ -93,6 +99,8 @@ class OptionResult(StrictModel):
     cost_ranges: tuple[CostRange, ...]
     outcomes: tuple[OutcomeResult, ...]
     sources: tuple[str, ...]
+    # This clinic's registry numbers beside the published evidence (stem cell option only).
+    registry: RegistryNote | None = None
 
 
 class OptionComparison(StrictModel):
@@ -217,15 +225,28 @@ def _option_result(option: OptionContent, region: Region) -> OptionResult:
     )
 
 
-def compare_options(region: Region | str = Region.lumbar) -> OptionComparison:
-    """Every option side by side for the given spine region, with sources and the disclaimer."""
+def _with_registry(option: OptionResult, registry: RegistryOutcome | None) -> OptionResult:
+    if registry is None or option.id != REGISTRY_OPTION:
+        return option
+    return option.model_copy(update={"registry": registry_note(registry)})
+
+
+def compare_options(
+    region: Region | str = Region.lumbar, registry: RegistryOutcome | None = None
+) -> OptionComparison:
+    """Every option side by side for the given spine region, with sources and the disclaimer;
+    with `registry`, the stem cell option also shows this clinic's registry numbers."""
     chosen = region if isinstance(region, Region) else parse_region(region)
+    if registry is not None and registry.region is not chosen:
+        raise InvalidInput("registry", f"counts {registry.region.value} patients", [chosen.value])
     content = load_options_content()
     knowledge = load_knowledge()
     return OptionComparison(
         region=chosen,
         region_note=content.region_notes[chosen],
-        options=tuple(_option_result(option, chosen) for option in content.options),
+        options=tuple(
+            _with_registry(_option_result(option, chosen), registry) for option in content.options
+        ),
         certainty_rule={item.level: item.meaning for item in content.certainty_rule},
         rounding_rule=content.rounding_rule,
         evidence_last_reviewed=knowledge.text("evidence_last_reviewed"),

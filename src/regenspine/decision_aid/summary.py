@@ -14,9 +14,10 @@ from regenspine.decision_aid.clinic_questions import ClinicQuestionList, clinic_
 from regenspine.decision_aid.costs import CostEstimate, cost_query, estimate_costs
 from regenspine.decision_aid.options import OptionComparison, compare_options
 from regenspine.decision_aid.profile import PatientProfile
+from regenspine.decision_aid.registry_note import RegistryOutcome
 from regenspine.decision_aid.screening import ScreeningCategory, ScreeningResult, screen_candidate
 from regenspine.decision_aid.values import ValuesAnswers, ValuesResult, clarify_values
-from regenspine.errors import KnowledgeBaseError
+from regenspine.errors import InvalidInput, KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.schema import StrictModel
 
@@ -51,8 +52,12 @@ def build_summary(
     profile: PatientProfile,
     values: ValuesAnswers | None = None,
     prepared_on: dt.date | None = None,
+    registry: RegistryOutcome | None = None,
 ) -> Summary:
-    """Screen the profile and gather options, costs, values and clinic questions for the page."""
+    """Screen the profile and gather options, costs, values and clinic questions for the page;
+    `registry` adds this clinic's numbers for people like the profile to the stem cell option."""
+    if registry is not None and registry.severity != profile.severity:
+        raise InvalidInput("registry", f"counts {registry.severity} cases", [profile.severity])
     screening = screen_candidate(profile)
     urgent = screening.category is ScreeningCategory.urgent_care
     knowledge = load_knowledge()
@@ -60,7 +65,7 @@ def build_summary(
         prepared_on=prepared_on or dt.date.today(),
         urgent=urgent,
         screening=screening,
-        comparison=None if urgent else compare_options(profile.region),
+        comparison=None if urgent else compare_options(profile.region, registry),
         costs=None if urgent else estimate_costs(cost_query()),
         values=None if urgent or values is None else clarify_values(values),
         clinic_questions=None if urgent else clinic_questions(),
@@ -102,6 +107,7 @@ def _shown_source_ids(summary: Summary) -> Iterator[str]:
             for outcome in option.outcomes:
                 yield from outcome.sources
             yield from (*option.fda_status.sources, *option.coverage.sources)
+            yield from option.registry.sources if option.registry is not None else ()
     if summary.costs is not None:
         for cost in summary.costs.costs:
             yield from cost.total.sources if cost.total is not None else ()

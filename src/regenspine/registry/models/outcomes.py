@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -62,8 +63,16 @@ class Assessment(Base):
     """One completed instrument: the answers as given and the score computed from them."""
 
     __tablename__ = "assessment"
-    # One result per instrument and timepoint in an episode; a correction is an update.
-    __table_args__ = (UniqueConstraint("episode_id", "instrument", "timepoint"),)
+    __table_args__ = (
+        # One result per instrument and timepoint in an episode; a correction is an update.
+        UniqueConstraint("episode_id", "instrument", "timepoint"),
+        # Outcome analytics read every score with its baseline score: these two narrow indexes
+        # hold all of it, by patient (pairs with the baseline) and by timepoint and instrument
+        # (score counts aggregated while scanning, one timepoint's scores at a time), so a
+        # report never reads the rows with their stored answers.
+        Index("ix_assessment_scores", "episode_id", "instrument", "timepoint", "score"),
+        Index("ix_assessment_levels", "timepoint", "instrument", "score", "episode_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int] = mapped_column(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from regenspine.analytics.similar_patients import available_registry_outcome
 from regenspine.decision_aid.cost_data import load_cost_data
 from regenspine.decision_aid.costs import cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Region
-from regenspine.decision_aid.options import compare_options, option_titles
+from regenspine.decision_aid.options import compare_options, option_titles, parse_region
+from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
+from regenspine.registry.database import Registry
 from regenspine.web.forms import FormFields, picks, problems_by_field, text
 from regenspine.web.rendering import render
 
@@ -21,13 +25,33 @@ router = APIRouter(include_in_schema=False)
 COST_FIELDS = ("country", "travel_cost", "companions", "nights", "nightly_cost", "procedures")
 
 
+def similar_patients(request: Request, region: str, severity: str) -> RegistryOutcome | None:
+    """This clinic's registry numbers for people like this, when the app has a registry with
+    its tables; otherwise None and the page shows the published evidence alone."""
+    registry: Registry | None = getattr(request.app.state, "registry", None)
+    if registry is None:
+        return None
+    return available_registry_outcome(registry, region, severity, date.today())
+
+
 @router.get("/options", response_class=HTMLResponse)
 def options_page(request: Request) -> HTMLResponse:
-    """Every option in equal detail for one region, outcomes as x of 100 people with icons."""
+    """Every option in equal detail for one region, outcomes as x of 100 people with icons;
+    with a severity, also this clinic's registry numbers for people like the reader."""
     region = text(request.query_params, "region") or Region.lumbar.value
-    context: dict[str, Any] = {"regions": list(Region), "region": region}
+    severity = text(request.query_params, "severity")
+    context: dict[str, Any] = {
+        "regions": list(Region),
+        "region": region,
+        "severities": SEVERITIES,
+        "severity": severity,
+    }
     try:
-        context["comparison"] = compare_options(region)
+        chosen = parse_region(region)
+        registry = None
+        if severity:
+            registry = similar_patients(request, chosen.value, parse_severity(severity))
+        context["comparison"] = compare_options(chosen, registry)
     except InvalidInput as problem:
         context["errors"] = problems_by_field(problem)
         return render(request, "pages/options.html.j2", context, status_code=422)

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
@@ -26,6 +27,7 @@ from regenspine.decision_aid.values import (
 )
 from regenspine.errors import InvalidInput
 from regenspine.web.forms import FieldReader, FormFields, choice, problems_by_field, text, yes_or_no
+from regenspine.web.pages.options import similar_patients
 from regenspine.web.rendering import render
 from regenspine.web.security import content_security_policy, style_hash
 
@@ -122,7 +124,8 @@ async def summary_page(request: Request) -> Response:
         raise InvalidInput("profile", "is missing", "the answers of the symptom check")
     values_data = carried_json(form, "values")
     answers = None if values_data is None else parse_values_answers(values_data)
-    page = render_summary_html(build_summary(profile, answers))
+    registry = await run_in_threadpool(similar_patients, request, profile.region, profile.severity)
+    page = render_summary_html(build_summary(profile, answers, registry=registry))
     # The page is one self-contained file with its own <style>; allow exactly that block.
     hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
     headers = {"content-security-policy": content_security_policy(hashes)}

@@ -1,5 +1,5 @@
 """The clinician workspace under /clinic: sign-in, patients, episodes, procedures, follow-ups,
-PROM entry, safety records and the audit trail; one router per area."""
+PROM entry, safety records, the registry dashboard and the audit trail; one router per area."""
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -8,6 +8,7 @@ from starlette.datastructures import URL
 from regenspine.web.workspace import (
     audit,
     auth,
+    dashboard,
     episodes,
     followups,
     patients,
@@ -23,6 +24,7 @@ CLINIC_PAGES: tuple[APIRouter, ...] = (
     procedures.router,
     followups.router,
     safety.router,
+    dashboard.router,
     audit.router,
 )
 

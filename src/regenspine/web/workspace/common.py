@@ -4,14 +4,17 @@ Routes take `ClinicUser` (sends the browser to the sign-in page when nobody is s
 for writes, `CheckedForm` (the submitted form, refused with 403 unless it carries this session's
 CSRF token). Pages are rendered with the user, what the role allows, the form token and a notice
 left by the previous request.
+
+Every write that stores something answers 303 to a page that shows the result (Post/Redirect/Get),
+with a one-time notice kept in the session: a reload shows the page again and stores nothing.
+A notice is plain text, or a `Notice` mapping whose statements carry their sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -34,9 +37,11 @@ LOGIN = "/clinic/login"
 # Why a workspace write happened, for the audit trail (the CLI takes --reason instead).
 REASON = "clinic workspace"
 NO_FORM: FormFields = ImmutableMultiDict()
-REGISTRY_KEY = re.compile(r"[A-Z0-9-]{1,40}")
 # What a form shows next to its fields; a refused role (Forbidden) gets the 403 page instead.
 FORM_ERRORS = (InvalidInput, Conflict, NotFound)
+# A notice: plain text, or {"text", "sources", "details", "next", ...} (see notices.py). It lives
+# in the signed session cookie until the next page shows it, so it stays small.
+Notice: TypeAlias = str | dict[str, Any]
 
 
 class SignInRequired(Exception):
@@ -102,7 +107,7 @@ def render_clinic(
         "user": user,
         "can": permissions(user) if user is not None else {},
         "csrf_token": csrf_token(request),
-        "notice": request.session.pop(NOTICE_KEY, None),
+        "notice": take_notice(request),
         "submitted": NO_FORM,
         "today": today(),
     }
@@ -127,14 +132,14 @@ def show_problems(
     return render_clinic(request, user, template, {**context, "errors": errors}, error.status)
 
 
-def go_to(request: Request, path: str, notice: str | None = None) -> RedirectResponse:
+def take_notice(request: Request) -> Notice | None:
+    """The notice the previous request left, removed so that it is shown only once."""
+    notice: Notice | None = request.session.pop(NOTICE_KEY, None)
+    return notice
+
+
+def go_to(request: Request, path: str, notice: Notice | None = None) -> RedirectResponse:
     """After a write: on to the next page (303, so a reload does not send the form again)."""
     if notice:
         request.session[NOTICE_KEY] = notice
     return RedirectResponse(path, status_code=303)
-
-
-def patient_address(registry_key: str) -> str:
-    """The patient's page, or the patient list when the form named no usable key."""
-    key = registry_key.strip().upper()
-    return f"/clinic/patients/{key}" if REGISTRY_KEY.fullmatch(key) else HOME

@@ -1,7 +1,8 @@
 """What is recorded on an episode before treatment: the decision-aid screening and consents.
 
 The screening form asks the public symptom check's questions (red flags included) and the
-service stores the answers with the decision aid's result, which the page then shows.
+service stores the answers with the decision aid's result, which the patient page then shows
+once, above the record (urgent care first of all).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from regenspine.web.workspace.common import (
     show_problems,
     today,
 )
+from regenspine.web.workspace.notices import patient_page_of, screening_notice
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,15 +78,14 @@ def screening_page(request: Request, episode_id: RecordId, user: ClinicUser) -> 
 def screen(
     request: Request, episode_id: RecordId, user: ClinicUser, form: CheckedForm, session: DbSession
 ) -> Response:
-    """Store the screening and show the decision aid's result with every reason."""
+    """Store the screening; the patient page then shows the result with every reason."""
     try:
         answers, screened_on = screening_answers(form)
         stored = record_screening(session, user, episode_id, answers, screened_on, REASON)
     except FORM_ERRORS as error:
         context = _screening_form(episode_id, submitted=form)
         return show_problems(request, user, "clinic/screening.html.j2", context, error)
-    context = {"episode_id": episode_id, "screening": stored, "result": stored.result}
-    return render_clinic(request, user, "clinic/screening_result.html.j2", context)
+    return go_to(request, patient_page_of(session, episode_id), screening_notice(stored))
 
 
 def _consent_form(episode_id: int, **extra: Any) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def consent(
     except FORM_ERRORS as error:
         context = _consent_form(episode_id, submitted=form)
         return show_problems(request, user, "clinic/consent.html.j2", context, error, "consent")
-    key = stored.episode_id
     decision = "given" if stored.given else "refused"
-    notice = f"Consent ({stored.kind.replace('_', ' ')}) {decision}, recorded on episode {key}."
-    return go_to(request, f"/clinic/episodes/{episode_id}/consent", notice)
+    kind = stored.kind.replace("_", " ")
+    notice = f"Consent ({kind}) {decision}, recorded on episode {stored.episode_id}."
+    return go_to(request, patient_page_of(session, episode_id), notice)

@@ -1,12 +1,15 @@
 """Follow-ups: the visits due, a one-time self-report link per visit, and PROM entry by staff.
 
-A new link is shown once, on the page that made it (only its hash is stored); like every
-workspace page, that page is never cached. PROM entry asks one instrument at a time, with the
-item labels and answers from the instrument data.
+A new link is shown once (only its hash is stored): the form that makes it leads on to the link's
+page with the link kept in the session for that one showing, so a reload neither shows it again
+nor makes another; like every workspace page, that page is never cached. PROM entry asks one
+instrument at a time, with the item labels and answers from the instrument data, and a stored
+questionnaire leads on to the patient page with its score.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -32,15 +35,19 @@ from regenspine.web.workspace.common import (
     ClinicUser,
     RecordId,
     checked_form,
+    go_to,
     render_clinic,
     show_problems,
     today,
 )
 from regenspine.web.workspace.common import now as utc_now
+from regenspine.web.workspace.notices import assessment_notice
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_WITHIN = "14d"
 MAX_KEY = 40
+# The session key that holds a new self-report link until its page has shown it once.
+NEW_LINK_KEY = "new_link"
 
 
 @router.get("/clinic/follow-ups", response_class=HTMLResponse)
@@ -63,13 +70,31 @@ def follow_ups(request: Request, user: ClinicUser, session: DbSession) -> HTMLRe
 )
 def self_report_link(
     request: Request, follow_up_id: RecordId, user: ClinicUser, session: DbSession
-) -> HTMLResponse:
-    """Make a one-time link for the visit and show it once (workspace pages are never cached)."""
+) -> Response:
+    """Make a one-time link for the visit, then show it once on the link's own page."""
     settings: Settings = request.app.state.settings
     invite = create_self_report_link(
         session, user, follow_up_id, utc_now(), settings.self_report_link_hours
     )
-    context = {"invite": invite, "url": settings.public_base_url.rstrip("/") + invite.path}
+    request.session[NEW_LINK_KEY] = {
+        "follow_up_id": follow_up_id,
+        "url": settings.public_base_url.rstrip("/") + invite.path,
+        **invite.model_dump(mode="json", include={"registry_key", "timepoint", "instruments"}),
+        "expires_at": invite.expires_at.isoformat(),
+    }
+    return go_to(request, f"/clinic/follow-ups/{follow_up_id}/link")
+
+
+@router.get("/clinic/follow-ups/{follow_up_id}/link", response_class=HTMLResponse)
+def new_link_page(request: Request, follow_up_id: RecordId, user: ClinicUser) -> HTMLResponse:
+    """The link just made for this visit, once; afterwards, how to make another one."""
+    require(user, Permission.record_assessments)
+    kept = request.session.pop(NEW_LINK_KEY, None)
+    shown = kept if isinstance(kept, dict) and kept.get("follow_up_id") == follow_up_id else None
+    context: dict[str, Any] = {"follow_up_id": follow_up_id, "invite": None, "url": None}
+    if shown is not None:
+        expires_at = dt.datetime.fromisoformat(shown["expires_at"])
+        context.update(url=shown["url"], invite={**shown, "expires_at": expires_at})
     return render_clinic(request, user, "clinic/link.html.j2", context)
 
 
@@ -140,9 +165,10 @@ def entered_assessment(form: FormFields) -> dict[str, Any]:
 
 @router.post("/clinic/assessments", response_class=HTMLResponse)
 def record(request: Request, user: ClinicUser, form: CheckedForm, session: DbSession) -> Response:
-    """Score and store the answers against the visit; show the score and what it means."""
+    """Score and store the answers against the visit; the patient page shows the score."""
     try:
         stored = record_assessment(session, user, reason=REASON, **entered_assessment(form))
     except FORM_ERRORS as error:
         return _entry_problems(request, user, form, error)
-    return render_clinic(request, user, "clinic/assessment_saved.html.j2", {"stored": stored})
+    page = f"/clinic/patients/{stored.registry_key}"
+    return go_to(request, page, assessment_notice(stored))

@@ -1,7 +1,8 @@
 """Patients and their episodes of care: the list, adding a patient, the patient page, episodes.
 
-Care-team roles see names next to registry keys (each listing is audited by the service);
-researchers see registry keys only, and the forms that write refuse them with 403.
+Care-team roles see names next to registry keys (each listing and each patient page is audited
+by the service); researchers see registry keys only, and the forms that write refuse them with
+403. The patient page shows the whole record, and is where most writes lead back to.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import REGIONS, SEVERITIES, SEXES
-from regenspine.registry.services.episodes import close_episode, list_episodes, open_episode
+from regenspine.registry.services.episodes import close_episode, open_episode
 from regenspine.registry.services.patients import IDENTIFYING_FIELDS, add_patient, list_patients
+from regenspine.registry.services.records import patient_record
 from regenspine.web.forms import FieldReader, FormFields, calendar_date, text
 from regenspine.web.transaction import DbSession
 from regenspine.web.workspace.common import (
@@ -27,8 +29,11 @@ from regenspine.web.workspace.common import (
     go_to,
     render_clinic,
     show_problems,
+    take_notice,
     today,
 )
+from regenspine.web.workspace.notices import screening_outcome
+from regenspine.web.workspace.record_view import record_words, visit_statuses
 
 router = APIRouter(include_in_schema=False)
 PATIENT_FIELDS = (*IDENTIFYING_FIELDS, "site")
@@ -76,9 +81,17 @@ def create_patient(
 def patient_page(
     request: Request, registry_key: RegistryKey, user: ClinicUser, session: DbSession
 ) -> HTMLResponse:
-    """One patient's episodes of care, with what can be recorded on each."""
-    episodes = list_episodes(session, user, registry_key)
-    context = {"registry_key": registry_key.upper(), "episodes": episodes}
+    """The whole record: identity (roles allowed), then every episode and what it holds."""
+    record = patient_record(session, user, registry_key, f"{REASON}: patient page")
+    notice = take_notice(request)
+    context = {
+        "record": record,
+        "registry_key": record.registry_key,
+        "notice": notice,
+        "screening_result": screening_outcome(notice),
+        "statuses": visit_statuses(record, today()),
+        **record_words(record),
+    }
     return render_clinic(request, user, "clinic/patient.html.j2", context)
 
 

@@ -21,7 +21,7 @@ from regenspine.registry.services.procedures import (
     record_procedure,
 )
 from regenspine.web import procedure_form
-from regenspine.web.forms import FormFields, form_problems, text
+from regenspine.web.forms import FormFields, form_problems
 from regenspine.web.rendering import is_htmx
 from regenspine.web.transaction import DbSession, keep_nothing
 from regenspine.web.workspace.common import (
@@ -30,9 +30,9 @@ from regenspine.web.workspace.common import (
     CheckedForm,
     ClinicUser,
     go_to,
-    patient_address,
     render_clinic,
 )
+from regenspine.web.workspace.notices import patient_page_of, procedure_notice
 
 router = APIRouter(include_in_schema=False)
 PAGE = "clinic/procedure.html.j2"
@@ -90,6 +90,5 @@ def save(request: Request, user: ClinicUser, form: CheckedForm, session: DbSessi
     except FORM_ERRORS as error:
         keep_nothing(request)
         return _render(request, user, form, None, form_problems(error, "procedure"), error.status)
-    outcomes = ", ".join(f"{check.title}: {check.outcome}" for check in report.checks)
-    notice = f"Procedure {row.id} saved with its follow-up visits. Protocol checks: {outcomes}."
-    return go_to(request, patient_address(text(form, "patient")), notice)
+    notice = procedure_notice(row.id, report)
+    return go_to(request, patient_page_of(session, row.episode_id), notice)

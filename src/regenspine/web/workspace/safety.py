@@ -3,7 +3,7 @@ interventions such as decompression surgery.
 
 The answer choices and what each grade, criterion and relatedness level means come from the
 care data (care/adverse_events.yaml, with its sources); the service grades and stores the event
-and the page shows its assessment.
+and the patient page shows its assessment once, with what to check next.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from regenspine.web.workspace.common import (
     CheckedForm,
     ClinicUser,
     go_to,
-    patient_address,
     render_clinic,
     show_problems,
     today,
 )
+from regenspine.web.workspace.notices import adverse_event_notice, patient_page_of
 
 router = APIRouter(include_in_schema=False)
 SITES: tuple[str, ...] = get_args(AdverseEventSite)
@@ -105,8 +105,8 @@ def adverse_event(
     except FORM_ERRORS as error:
         context = _event_form(form)
         return show_problems(request, user, EVENT_PAGE, context, error, "adverse_event")
-    context = {"event_id": row.id, "assessment": assessment, "patient": text(form, "patient")}
-    return render_clinic(request, user, "clinic/adverse_event_saved.html.j2", context)
+    notice = adverse_event_notice(row.id, assessment)
+    return go_to(request, patient_page_of(session, row.episode_id), notice)
 
 
 def intervention_record(form: FormFields) -> dict[str, Any]:
@@ -147,4 +147,4 @@ def intervention(
         return show_problems(request, user, INTERVENTION_PAGE, context, error, "intervention")
     surgery = " It counts as surgery." if row.is_surgery else ""
     notice = f"Intervention {row.id} ({row.kind.replace('_', ' ')}) recorded.{surgery}"
-    return go_to(request, patient_address(text(form, "patient")), notice)
+    return go_to(request, patient_page_of(session, row.episode_id), notice)

@@ -1,0 +1,58 @@
+"""What the patient page shows beside the stored record: where each follow-up visit stands
+today, and the words for the ids the record keeps (instruments, visits, adverse-event terms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from regenspine.care import FollowUpVisit, timepoints, visit_status
+from regenspine.care.adverse_events import load_adverse_event_texts
+from regenspine.instruments.catalogue import instrument
+from regenspine.registry.services.records import FollowUpView, PatientRecord
+
+# The identifying fields in the order a clinic reads them, with their labels.
+IDENTITY_LABELS = {
+    "name": "Name",
+    "birth_date": "Born",
+    "sex": "Sex",
+    "mrn": "Medical record number",
+    "zip": "ZIP code",
+    "email": "E-mail",
+    "phone": "Phone",
+}
+
+
+def follow_up_status(follow_up: FollowUpView, today: dt.date) -> str:
+    """Where one stored visit stands today, by the follow-up schedule's one rule."""
+    visit = FollowUpVisit(
+        timepoint=follow_up.timepoint,
+        label=follow_up.timepoint,
+        due_on=follow_up.due_on,
+        window_opens=follow_up.window_opens,
+        window_closes=follow_up.window_closes,
+    )
+    return visit_status(visit, today, done=follow_up.completed_on is not None)
+
+
+def visit_statuses(record: PatientRecord, today: dt.date) -> dict[int, str]:
+    """The status of every follow-up visit of the record, by follow-up id."""
+    return {
+        follow_up.id: follow_up_status(follow_up, today)
+        for episode in record.episodes
+        for follow_up in episode.follow_ups
+    }
+
+
+def record_words(record: PatientRecord) -> dict[str, Any]:
+    """Labels for the ids in the record: instruments, timepoints and adverse-event terms."""
+    used = {item.instrument for episode in record.episodes for item in episode.assessments}
+    texts = load_adverse_event_texts()
+    return {
+        "instrument_titles": {name: instrument(name).title for name in sorted(used)},
+        "timepoint_labels": {timepoint.id: timepoint.label for timepoint in timepoints()},
+        "event_categories": texts.categories.levels,
+        "relatedness_labels": {key: level.label for key, level in texts.relatedness.levels.items()},
+        "event_outcomes": texts.outcomes,
+        "identity_labels": IDENTITY_LABELS,
+    }
