@@ -9,7 +9,7 @@ marks them). Values: empty for missing, true/false for yes/no, lists joined with
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,10 @@ from regenspine.interop.procedure_tables import (
 from regenspine.interop.release import (
     ABOUT_FILE,
     ExportSummary,
+    Progress,
     about_text,
-    check_export_rights,
     record_export,
-    registry_counts,
+    start_export,
 )
 from regenspine.interop.tables import ExportContext, ExportTable
 from regenspine.registry.models import User
@@ -58,8 +58,6 @@ EXPORT_TABLES: tuple[ExportTable, ...] = (
 )
 DICTIONARY_FILE = "data_dictionary.csv"
 DICTIONARY_HEADER = ("file", "column", "type", "meaning", "allowed values")
-
-Progress = Callable[[str], None]
 
 
 def csv_value(value: Any) -> str:
@@ -104,11 +102,9 @@ def write_csv_export(
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Write every tidy file, the data dictionary and about.txt into `folder`; audited."""
-    check_export_rights(actor, deidentified)
-    step = progress or (lambda _name: None)
-    connection = session.connection()
-    context = ExportContext(identified=not deidentified, as_of=as_of)
-    summary = ExportSummary("csv", deidentified, as_of, registry_counts(connection))
+    connection, context, summary, step = start_export(
+        session, actor, "csv", deidentified=deidentified, as_of=as_of, progress=progress
+    )
     for table in EXPORT_TABLES:
         names = [column.name for column in table.columns_for(context)]
         rows = ([row[name] for name in names] for row in table.rows(connection, context))

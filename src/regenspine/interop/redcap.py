@@ -14,7 +14,6 @@ Files, each in the format REDCap's data dictionary upload and its API import met
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -26,12 +25,11 @@ from regenspine.interop.redcap_records import record_rows
 from regenspine.interop.release import (
     ABOUT_FILE,
     ExportSummary,
+    Progress,
     about_text,
-    check_export_rights,
     record_export,
-    registry_counts,
+    start_export,
 )
-from regenspine.interop.tables import ExportContext
 from regenspine.registry.models import User
 
 DICTIONARY_FILE = "data_dictionary.csv"
@@ -45,8 +43,6 @@ FILE_DESCRIPTIONS = {
     RECORDS_FILE: "The records: one row per episode and event, one per repeating form instance.",
 }
 
-Progress = Callable[[str], None]
-
 
 def write_redcap_export(
     session: Session,
@@ -59,12 +55,10 @@ def write_redcap_export(
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the REDCap files into `folder`; audited."""
-    check_export_rights(actor, deidentified)
-    step = progress or (lambda _name: None)
-    connection = session.connection()
-    context = ExportContext(identified=not deidentified, as_of=as_of)
+    connection, context, summary, step = start_export(
+        session, actor, "redcap", deidentified=deidentified, as_of=as_of, progress=progress
+    )
     layout = redcap_layout(context)
-    summary = ExportSummary("redcap", deidentified, as_of, registry_counts(connection))
     for name, (header, lines) in _project_files(layout).items():
         summary.files[name] = write_csv(folder / name, header, lines)
         step(name)

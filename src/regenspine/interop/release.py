@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Integer, func, select
 from sqlalchemy.orm import Session
 
 from regenspine.errors import InvalidInput
+from regenspine.interop.tables import ExportContext
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.access import Permission, allows, require, roles_allowed
 from regenspine.registry.models import Patient, User
@@ -67,6 +68,26 @@ def check_export_rights(actor: User, deidentified: bool) -> None:
             "de-identified export",
             ["true"],
         )
+
+
+Progress = Callable[[str], None]
+
+
+def start_export(
+    session: Session,
+    actor: User,
+    kind: str,
+    *,
+    deidentified: bool,
+    as_of: date,
+    progress: Progress | None,
+) -> tuple[Connection, ExportContext, ExportSummary, Progress]:
+    """Check the right to export, then the connection, context, summary and progress step."""
+    check_export_rights(actor, deidentified)
+    connection = session.connection()
+    context = ExportContext(identified=not deidentified, as_of=as_of)
+    summary = ExportSummary(kind, deidentified, as_of, registry_counts(connection))
+    return connection, context, summary, progress or (lambda _name: None)
 
 
 def registry_counts(connection: Connection) -> RegistryCounts:
