@@ -1,9 +1,11 @@
-"""`python -m bench [--sizes 10000,100000,1000000] [--repeat 3]`: the report against its floor.
+"""`python -m bench [--only report,fhir] [--sizes ...] [--fhir-sizes ...] [--repeat 3]`.
 
-For each size: the cached synthetic registry (generated on first use), then the best of
-`repeat` runs of `regenspine report --json` and of the floor query (`bench.floor`), each as a
-command of its own with its wall time and peak memory, the report's own steps in-process, and a
-check that both give the same responder table. Results go to stdout and var/bench/results.json.
+The report against its floor (`--sizes`), and FHIR export and import against the floor of raw
+inserts (`--fhir-sizes`; see `bench.fhir`). For each report size: the cached synthetic
+registry (generated on first use), then the best of `repeat` runs of `regenspine report --json`
+and of the floor query (`bench.floor`), each as a command of its own with its wall time and
+peak memory, the report's own steps in-process, and a check that both give the same responder
+table. Results go to stdout and var/bench/results-*.json.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench.fhir import bench_fhir, fhir_goals, print_fhir
 from bench.measure import Run, best_of, file_size, measure
 from bench.registries import AS_OF, CACHE, REGENSPINE, prepared_registry
 
 SIZES = (10_000, 100_000, 1_000_000)
+FHIR_SIZES = (10_000, 100_000)
 MIB = 2**20
 # Issue 6 §5: the report within 2x of the floor at 100,000 patients, under 2 GiB at 1,000,000.
 TIME_GOAL_RATIO = 2.0
@@ -135,21 +139,39 @@ def _goals(results: list[dict[str, Any]]) -> list[str]:
 def main() -> None:
     """Parse the options, measure every size, print and save the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", default="report,fhir", help="report, fhir or both")
     parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
+    parser.add_argument("--fhir-sizes", default=",".join(str(size) for size in FHIR_SIZES))
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    sizes = [int(size) for size in options.sizes.split(",")]
+    only = set(options.only.split(","))
     about = machine()
     print(f"{about['date']}: {about['cpu']}, {about['nproc']} CPUs, {about['ram_gib']} GiB RAM")
-    results = []
-    for patients in sizes:
-        results.append(bench_size(patients, options.repeat))
-        _print_row(results[-1])
-    for line in _goals(results):
-        print(line)
-    saved = CACHE / "results.json"
-    saved.write_text(json.dumps({"machine": about, "results": results}, indent=2) + "\n")
-    print(f"figures saved to {saved}")
+    saved: dict[str, Any] = {"machine": about}
+    if "report" in only:
+        results = []
+        for patients in _sizes(options.sizes):
+            results.append(bench_size(patients, options.repeat))
+            _print_row(results[-1])
+        for line in _goals(results):
+            print(line)
+        saved["results"] = results
+    if "fhir" in only:
+        postgres = os.environ.get("REGENSPINE_BENCH_POSTGRES_URL")
+        fhir = []
+        for patients in _sizes(options.fhir_sizes):
+            fhir.append(bench_fhir(patients, postgres))
+            print_fhir(fhir[-1])
+        for line in fhir_goals(fhir):
+            print(line)
+        saved["fhir"] = fhir
+    target = CACHE / f"results-{'-'.join(sorted(only))}.json"
+    target.write_text(json.dumps(saved, indent=2) + "\n")
+    print(f"figures saved to {target}")
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(size) for size in text.split(",") if size]
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class CachedRegistry:
 
     def environment(self) -> dict[str, str]:
         """The environment that points regenspine at this registry as the bench user."""
-        return {**os.environ, "REGENSPINE_DATABASE_URL": self.url, "REGENSPINE_USER": BENCH_USER}
+        return bench_environment(self.url)
 
 
 def cached_registry(patients: int) -> CachedRegistry:
@@ -52,10 +52,19 @@ def cached_registry(patients: int) -> CachedRegistry:
     return CachedRegistry(patients, CACHE / f"registry-{patients}.sqlite3")
 
 
+def bench_environment(url: str) -> dict[str, str]:
+    """The environment that points regenspine at a database as the bench user."""
+    return {**os.environ, "REGENSPINE_DATABASE_URL": url, "REGENSPINE_USER": BENCH_USER}
+
+
 def _regenspine(registry: CachedRegistry, *args: str, stdin: str | None = None) -> None:
+    _regenspine_at(registry.url, *args, stdin=stdin)
+
+
+def _regenspine_at(url: str, *args: str, stdin: str | None = None) -> None:
     subprocess.run(
         [str(REGENSPINE), *args],
-        env=registry.environment(),
+        env=bench_environment(url),
         input=stdin,
         text=True,
         check=True,
@@ -92,8 +101,19 @@ def prepared_registry(patients: int) -> tuple[CachedRegistry, float | None]:
         registry.marker.write_text(f"seed {SEED}, as of {AS_OF}, {generated:.0f} s\n")
     _regenspine(registry, "db", "upgrade")
     if not _has_users(registry):
-        _regenspine(
-            registry, "users", "add", BENCH_USER, "--role", "admin", "--password-stdin",
-            stdin=BENCH_PASSWORD + "\n",
-        )  # fmt: skip
+        _add_bench_user(registry.url)
     return registry, generated
+
+
+def _add_bench_user(url: str) -> None:
+    _regenspine_at(
+        url, "users", "add", BENCH_USER, "--role", "admin", "--password-stdin",
+        stdin=BENCH_PASSWORD + "\n",
+    )  # fmt: skip
+
+
+def empty_registry(url: str) -> None:
+    """Migrate an empty database (a new SQLite file or PostgreSQL database) and add the bench
+    user, so regenspine can import into it."""
+    _regenspine_at(url, "db", "upgrade")
+    _add_bench_user(url)

@@ -1,11 +1,11 @@
 """FHIR R4 Bulk Data export: one NDJSON file per resource type, streamed in chunks.
 
 Rows are read in keyset-paged chunks (`chunk_size` rows per query, ordered by a stable key), each
-row becomes its resources, each resource is validated with fhir.resources (R4B models) and
-written as one line. Memory holds one chunk, however large the registry. Every run writes all
-eight files (empty when a type has no resources); the CLI writes them into a `staged_folder`
-and moves them onto --out only after the audit event is committed, so a failed export leaves
-the folder as it was and a folder never mixes two exports.
+row becomes its resources, each resource is validated with fhir.resources (R4B models, through
+`fhir_validation`) and written as one line. Memory holds one chunk, however large the
+registry. Every run writes all eight files (empty when a type has no resources); the CLI writes
+them into a `staged_folder` and moves them onto --out only after the audit event is committed,
+so a failed export leaves the folder as it was and a folder never mixes two exports.
 
 Identified exports are for roles that may export identifiers (admins); a de-identified export
 follows HIPAA Safe Harbor (see `fhir_resources`) and is open to every role that reads the
@@ -25,11 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
 from pydantic import BaseModel
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
@@ -50,6 +48,7 @@ from regenspine.interop.fhir_resources import (
     build_patient,
     build_procedures,
 )
+from regenspine.interop.fhir_validation import ResourceValidator
 from regenspine.registry.access import Permission, allows, require, roles_allowed
 from regenspine.registry.models import (
     AdverseEvent,
@@ -203,23 +202,14 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-@cache
-def _model(resource_type: str) -> Any:
-    return get_fhir_model_class(resource_type)
-
-
-def validate_resource(resource: Json) -> None:
-    """Check a resource against its fhir.resources R4B model (pydantic.ValidationError if not)."""
-    _model(resource["resourceType"]).model_validate(resource)
-
-
 def _write_ndjson(out_dir: Path, resource_type: str, resources: Iterator[Json]) -> int:
     target = out_dir / f"{resource_type}.ndjson"
     partial = target.with_name(target.name + ".part")
+    validator = ResourceValidator()
     written = 0
     with partial.open("w", encoding="utf-8", newline="\n") as stream:
         for resource in resources:
-            validate_resource(resource)
+            validator.validate(resource)
             stream.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
             stream.write("\n")
             written += 1

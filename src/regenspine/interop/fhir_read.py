@@ -21,7 +21,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from regenspine.errors import InvalidInput
-from regenspine.interop.fhir_export import validate_resource
 from regenspine.interop.fhir_mapping import (
     DEIDENTIFIED_TAG,
     ID_EXAMPLES,
@@ -31,6 +30,7 @@ from regenspine.interop.fhir_mapping import (
     is_registry_key,
     parse_resource_id,
 )
+from regenspine.interop.fhir_validation import ResourceValidator
 
 BATCH_LINES = 1000
 MAX_BATCH_LINES = 100_000
@@ -122,11 +122,13 @@ def read_batches(path: Path, batch_lines: int = BATCH_LINES) -> Iterator[Resourc
         raise InvalidInput(
             "batch_lines", f"{batch_lines} is out of range", f"1 to {MAX_BATCH_LINES}"
         )
+    validator = ResourceValidator()
     for file in fhir_files(path):
         if file.suffix == ".ndjson":
-            yield from _ndjson_batches(file, RESOURCE_TYPES[_file_type(file)], batch_lines)
+            resource_type = RESOURCE_TYPES[_file_type(file)]
+            yield from _ndjson_batches(file, resource_type, batch_lines, validator)
         elif file.suffix == ".json":
-            yield _bundle_batch(file)
+            yield _bundle_batch(file, validator)
         else:
             raise InvalidInput("DIR", f"{file.name} is neither NDJSON nor a Bundle", ALLOWED_FILES)
 
@@ -140,7 +142,9 @@ def count_lines(path: Path) -> int:
     return total
 
 
-def _ndjson_batches(file: Path, resource_type: str, batch_lines: int) -> Iterator[ResourceBatch]:
+def _ndjson_batches(
+    file: Path, resource_type: str, batch_lines: int, validator: ResourceValidator
+) -> Iterator[ResourceBatch]:
     batch = ResourceBatch(file.name)
     last_group: object = None
     with file.open(encoding="utf-8") as stream:
@@ -156,7 +160,7 @@ def _ndjson_batches(file: Path, resource_type: str, batch_lines: int) -> Iterato
                 batch = ResourceBatch(file.name)
             if problem:
                 raise problem
-            batch.resources.append(parse_resource(data, where, expected_type=resource_type))
+            batch.resources.append(parse_resource(data, where, validator, resource_type))
             last_group = group
     if batch.resources:
         yield batch
@@ -180,14 +184,16 @@ def row_group(resource_type: str, identifier: object) -> object:
     return (resource_type, identifier)
 
 
-def parse_resource(data: Json, where: Where, expected_type: str | None = None) -> ParsedResource:
+def parse_resource(
+    data: Json, where: Where, validator: ResourceValidator, expected_type: str | None = None
+) -> ParsedResource:
     """Check that a decoded resource is one of ours and valid FHIR R4 (R4B models)."""
     resource_type = data.get("resourceType")
     allowed = [expected_type] if expected_type else list(RESOURCE_TYPES)
     if resource_type not in allowed:
         raise BadResource(where, "resourceType", f"unexpected value {resource_type!r}", allowed)
     try:
-        validate_resource(data)
+        validator.validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         location = ".".join(str(part) for part in (resource_type, *first["loc"]))
@@ -218,7 +224,7 @@ def _is_ours(resource_type: str, identifier: object) -> bool:
     return parse_resource_id(resource_type, identifier) is not None
 
 
-def _bundle_batch(file: Path) -> ResourceBatch:
+def _bundle_batch(file: Path, validator: ResourceValidator) -> ResourceBatch:
     where = Where(file.name, 0, "entry")
     try:
         bundle = json.loads(file.read_text(encoding="utf-8"))
@@ -234,18 +240,20 @@ def _bundle_batch(file: Path) -> ResourceBatch:
     if not isinstance(entries, list):
         raise BadResource(where, "Bundle.entry", "must be a list of entries")
     parsed = [
-        _bundle_entry(entry, Where(file.name, number, "entry"), bundle["type"])
+        _bundle_entry(entry, Where(file.name, number, "entry"), bundle["type"], validator)
         for number, entry in enumerate(entries, start=1)
     ]
     parsed.sort(key=lambda item: RESOURCE_TYPES.index(item.resource_type))
     return ResourceBatch(file.name, parsed)
 
 
-def _bundle_entry(entry: Any, where: Where, bundle_type: str) -> ParsedResource:
+def _bundle_entry(
+    entry: Any, where: Where, bundle_type: str, validator: ResourceValidator
+) -> ParsedResource:
     resource = entry.get("resource") if isinstance(entry, dict) else None
     if not isinstance(resource, dict):
         raise BadResource(where, "Bundle.entry.resource", "every entry must hold a resource")
-    parsed = parse_resource(resource, where)
+    parsed = parse_resource(resource, where, validator)
     if bundle_type != "collection":
         request = entry.get("request") or {}
         expected_url = f"{parsed.resource_type}/{parsed.id}"
