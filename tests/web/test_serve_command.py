@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
@@ -33,7 +34,7 @@ def started(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> list[dict[str, A
     """Record uvicorn.run calls instead of serving."""
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(
-        web.uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
+        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
     )
     return calls
 
