@@ -39,8 +39,14 @@ def _svg(figure: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def trajectory_svg(rows: Sequence[OutcomeRow], title: str, unit: str) -> str | None:
-    """Mean score per timepoint with 95% intervals; None when fewer than two timepoints have a
+def trajectory_svg(
+    rows: Sequence[OutcomeRow],
+    title: str,
+    unit: str,
+    scale: tuple[float, float | None] | None = None,
+) -> str | None:
+    """Mean score per timepoint with 95% intervals, the y-axis spanning the whole `scale` (from
+    its lowest value only, when it has no highest); None when fewer than two timepoints have a
     reportable mean."""
     shown = [row for row in rows if row.mean is not None and row.mean_ci is not None]
     if len(shown) < 2:
@@ -59,6 +65,15 @@ def trajectory_svg(rows: Sequence[OutcomeRow], title: str, unit: str) -> str | N
         )
         labels = [f"{row.timepoint}\nn={row.n}" for row in shown]
         axes.set_xticks(positions, labels)
+        if scale is not None:
+            # The whole scale, not the data's range: a cropped axis makes 3 points of 100 look
+            # like a cure.
+            lowest, highest = scale
+            if highest is None:
+                axes.set_ylim(bottom=lowest)
+            else:
+                margin = (highest - lowest) * 0.03
+                axes.set_ylim(lowest - margin, highest + margin)
         axes.set_ylabel(unit)
         axes.set_title(title, fontsize=10)
         axes.grid(axis="y", alpha=0.3)

@@ -57,6 +57,24 @@ def _title(row: OutcomeRow) -> str:
     return f"{name}: {row.measure.replace('_', ' ')}"
 
 
+def score_scale(instrument_id: str, measure: str) -> tuple[float, float | None] | None:
+    """The lowest and highest value a score (or subscale) can take, from the instrument; no
+    highest for a measured quantity (minutes, metres), whose cap only guards data entry."""
+    found = instrument(instrument_id)
+    if measure == SCORE and found.banding is not None:
+        # Banded scores (ODI, NDI) are percentages from 0 to the top band's limit.
+        return (0.0, found.banding.bands[-1].upper)
+    if measure == SCORE and len(found.items) == 1:
+        scale = found.items[0].scale
+        return (scale.minimum, None if scale.unit else scale.maximum)
+    subscale = next((part for part in found.subscales if part.id == measure), None)
+    if subscale is None:
+        return None
+    # A subscale is the mean of its items, so it spans their answer scales.
+    scales = [found.items[number - 1].scale for number in subscale.items]
+    return (min(s.minimum for s in scales), max(s.maximum for s in scales))
+
+
 def instrument_sections(report: RegistryReport) -> list[InstrumentSection]:
     """The outcome rows grouped by instrument and measure, each with its trajectory figure."""
     sections = []
@@ -64,7 +82,8 @@ def instrument_sections(report: RegistryReport) -> list[InstrumentSection]:
         listed = list(rows)
         title = _title(listed[0])
         has_levels = any(row.mean is not None for row in listed)
-        figure = trajectory_svg(listed, title, "mean score") if has_levels else None
+        scale = score_scale(listed[0].instrument, listed[0].measure)
+        figure = trajectory_svg(listed, title, "mean score", scale) if has_levels else None
         # Means get the decimals the instrument scores with, and at least one.
         digits = max(1, instrument(listed[0].instrument).decimals)
         sections.append(InstrumentSection(title=title, rows=listed, figure=figure, digits=digits))
