@@ -32,10 +32,16 @@ import psycopg
 from sqlalchemy import make_url
 
 from bench.insert_floor import TABLES
-from bench.measure import Run, measure
-from bench.registries import CACHE, REGENSPINE, bench_environment, empty_registry, prepared_registry
+from bench.measure import MIB, Run, measure
+from bench.registries import (
+    CACHE,
+    REGENSPINE,
+    bench_environment,
+    empty_registry,
+    prepared_registry,
+    remove_database,
+)
 
-MIB = 2**20
 # Issue 7 §4: FHIR import and export at least half as fast as the floor, in rows per second.
 GOAL_SHARE = 0.5
 POSTGRES_DATABASES = ("regenspine_bench_fhir", "regenspine_bench_floor")
@@ -79,10 +85,8 @@ def _figures(run: Run, rows: int, resources: int) -> dict[str, float]:
 
 
 def _fresh_sqlite(name: str) -> str:
-    path = CACHE / name
-    for leftover in (path, *CACHE.glob(name + "-*")):
-        leftover.unlink(missing_ok=True)
-    return f"sqlite:///{path}"
+    remove_database(CACHE / name)
+    return f"sqlite:///{CACHE / name}"
 
 
 @contextmanager

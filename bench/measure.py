@@ -16,6 +16,7 @@ from pathlib import Path
 from tempfile import TemporaryFile
 
 KIB = 1024
+MIB = 2**20
 
 
 @dataclass(frozen=True)

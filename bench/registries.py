@@ -74,15 +74,20 @@ def _regenspine_at(url: str, *args: str, stdin: str | None = None) -> None:
 
 def _generate(registry: CachedRegistry) -> float:
     """Write a fresh synthetic registry; returns the seconds it took."""
-    for leftover in (registry.path, *registry.path.parent.glob(registry.path.name + "-*")):
-        leftover.unlink(missing_ok=True)
-    registry.path.parent.mkdir(parents=True, exist_ok=True)
+    remove_database(registry.path)
     started = time.perf_counter()
     _regenspine(
         registry, "synth", "--patients", str(registry.patients), "--seed", str(SEED),
         "--as-of", AS_OF,
     )  # fmt: skip
     return time.perf_counter() - started
+
+
+def remove_database(path: Path) -> None:
+    """Delete a SQLite file with its -wal and -shm companions; make sure its folder exists."""
+    for leftover in (path, *path.parent.glob(path.name + "-*")):
+        leftover.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _has_users(registry: CachedRegistry) -> bool:

@@ -26,7 +26,6 @@ from fhir.resources.R4B import get_fhir_model_class
 from regenspine.interop.fhir_mapping import Json
 
 CAPACITY = 5_000
-_PRIMITIVE = None
 
 
 @cache
@@ -46,14 +45,14 @@ def _element_types(model: Any) -> dict[str, Any]:
 
 def _complex_class(annotation: Any) -> Any:
     """The model class behind `X`, `X | None` or `list[X] | None`, when X is a complex type."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list, typing.List):  # noqa: UP006
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list):
         for argument in typing.get_args(annotation):
             found = _complex_class(argument)
             if found is not None:
                 return found
-        return _PRIMITIVE
+        return None
     klass = getattr(annotation, "get_model_klass", None)
-    return klass() if klass is not None else _PRIMITIVE
+    return klass() if klass is not None else None
 
 
 class ResourceValidator:
