@@ -55,21 +55,39 @@ def _rows_in(file: Path) -> int:
         )
 
 
+def _progress(step: str, run: Run) -> Run:
+    """Say each step as it ends: at 100,000 patients the whole run takes more than an hour."""
+    print(
+        f"  ... {step}: {run.seconds:.1f} s (CPU {run.cpu_seconds:.1f}), "
+        f"peak {run.peak_bytes / MIB:.0f} MiB",
+        file=sys.stderr,
+        flush=True,
+    )
+    return run
+
+
 def _export(url: str, folder: Path) -> Run:
     shutil.rmtree(folder, ignore_errors=True)
     command = [str(REGENSPINE), "export", "fhir", "--out", str(folder), "--reason", "benchmark"]
-    return measure([*command, "--json"], bench_environment(url))
+    return _progress(
+        f"export from {make_url(url).get_backend_name()}",
+        measure([*command, "--json"], bench_environment(url)),
+    )
 
 
 def _import(url: str, folder: Path) -> Run:
     empty_registry(url)
     command = [str(REGENSPINE), "import", "fhir", str(folder), "--reason", "benchmark", "--json"]
-    return measure(command, bench_environment(url))
+    return _progress(
+        f"import into {make_url(url).get_backend_name()}",
+        measure(command, bench_environment(url)),
+    )
 
 
 def _floor(source: Path, url: str) -> dict[str, Any]:
     empty_registry(url)
     run = measure([sys.executable, "-m", "bench.insert_floor", str(source), url])
+    _progress(f"floor on {make_url(url).get_backend_name()}", run)
     figures: dict[str, Any] = json.loads(run.output)
     return figures
 
