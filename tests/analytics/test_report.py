@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from click.testing import Result
 from sqlalchemy import select
 from tests.analytics.registry_cases import Case, add_cases, odi_case
 from typer.testing import CliRunner
 
-from regenspine.cli import report as report_cli
-from regenspine.cli.output import ErrorRenderingGroup
+from regenspine.cli.app import app
 from regenspine.instruments.zcq import zcq_responder
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.database import Registry
@@ -29,20 +27,9 @@ from regenspine.registry.services.users import add_user
 AS_OF = ("--as-of", "2027-06-01", "--user", "rhea")
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer(cls=ErrorRenderingGroup)
-
-    @app.callback()
-    def main() -> None:
-        """Test entry point with the report command."""
-
-    app.add_typer(report_cli.commands)
-    return app
-
-
 def run(*args: str) -> Result:
     """Run `regenspine report ARGS...` through Click's test runner."""
-    return CliRunner().invoke(_app(), ["report", *args])
+    return CliRunner().invoke(app, ["report", *args])
 
 
 def run_json(*args: str) -> Any:

@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from click.testing import Result
 from sqlalchemy import func, select
 from tests.cli.registry_clinic import error_line, point_cli_at
 from typer.testing import CliRunner
 
-from regenspine.cli import synth
-from regenspine.cli.output import ErrorRenderingGroup
+from regenspine.cli.app import app
 from regenspine.registry.database import Registry
 from regenspine.registry.migrate import current_revision, head_revision
 from regenspine.registry.models import Patient
@@ -21,21 +19,9 @@ from regenspine.registry.models import Patient
 runner = CliRunner()
 
 
-def _app() -> typer.Typer:
-    """The synth commands mounted the way cli/app.py mounts every area."""
-    app = typer.Typer(cls=ErrorRenderingGroup)
-    app.add_typer(synth.commands)
-
-    @app.callback()
-    def _root() -> None:
-        """regenspine (test mount)."""
-
-    return app
-
-
 def run(*args: str) -> Result:
     """Run `regenspine synth ARGS...`."""
-    return runner.invoke(_app(), ["synth", *args])
+    return runner.invoke(app, ["synth", *args])
 
 
 def test_synth_migrates_an_empty_database_and_reports_what_it_wrote(

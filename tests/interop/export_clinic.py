@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import typer
 from click.testing import Result
 from sqlalchemy import select, update
 from tests.care.samples import BONE_MARROW_PROCEDURE
@@ -24,8 +23,7 @@ from tests.cli.registry_clinic import Clinic, adverse_event_record, procedure_re
 from tests.support import candidate_profile
 from typer.testing import CliRunner
 
-from regenspine.cli import export as export_cli
-from regenspine.cli.output import ErrorRenderingGroup
+from regenspine.cli.app import app
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Screening
 from regenspine.registry.services.episodes import open_episode, record_consent, record_screening
@@ -41,21 +39,9 @@ ZCQ_BASELINE = "3,3,3,3,3,3,3,3,3,3,3,3"
 ZCQ_3M = "2,2,2,2,2,2,1,2,2,2,2,2,2,2,2,2,2,2"
 
 
-def export_app() -> typer.Typer:
-    """A CLI with only the export commands (the lead registers them in cli/app.py)."""
-    app = typer.Typer(cls=ErrorRenderingGroup)
-
-    @app.callback()
-    def main() -> None:
-        """Test entry point with the export commands."""
-
-    app.add_typer(export_cli.commands)
-    return app
-
-
 def run_export(*args: str) -> Result:
     """Run `regenspine export ARGS...` (stdout and stderr kept apart)."""
-    return CliRunner().invoke(export_app(), ["export", *args])
+    return CliRunner().invoke(app, ["export", *args])
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from click.testing import Result
 from sqlalchemy import select
 from tests.care.samples import ALLOGENEIC_PROCEDURE
@@ -25,8 +24,7 @@ from tests.interop.export_clinic import fill_course, plant_identifiers
 from typer.testing import CliRunner
 
 from regenspine.analytics.synthetic import generate_synthetic_registry
-from regenspine.cli import fhir as fhir_cli
-from regenspine.cli.output import ErrorRenderingGroup
+from regenspine.cli.app import app
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Base
 from regenspine.registry.services.episodes import close_episode, open_episode
@@ -41,24 +39,9 @@ SYNTHETIC_AS_OF = date(2027, 6, 1)
 NOT_EXPORTED = {"app_user", "audit_event", "api_token", "alembic_version"}
 
 
-def fhir_app() -> typer.Typer:
-    """A CLI with `export fhir` and `import fhir` (the lead attaches them in cli/app.py)."""
-    app = typer.Typer(cls=ErrorRenderingGroup)
-
-    @app.callback()
-    def main() -> None:
-        """Test entry point with the FHIR commands."""
-
-    export = typer.Typer()
-    export.command("fhir")(fhir_cli.fhir_export_command)
-    app.add_typer(export, name="export")
-    app.add_typer(fhir_cli.commands)
-    return app
-
-
 def run_fhir(*args: str) -> Result:
     """Run `regenspine ARGS...` with the FHIR commands (stdout and stderr kept apart)."""
-    return CliRunner().invoke(fhir_app(), list(args))
+    return CliRunner().invoke(app, list(args))
 
 
 def export_to(folder: Path, *options: str, user: str = "admin") -> Path:

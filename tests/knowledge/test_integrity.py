@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from regenspine.errors import KnowledgeBaseError
-from regenspine.knowledge import EvidenceLevel, load_knowledge
-from regenspine.knowledge.loader import check_references
+from regenspine.knowledge import EvidenceLevel, load_knowledge, loader
+from regenspine.knowledge.loader import SAFE_LOADER, check_references, read_data
 from regenspine.knowledge.schema import Fact, KnowledgeBase
 
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
@@ -74,3 +75,23 @@ def test_fact_schema_rejects_missing_source_unknown_level_and_empty_text(
     raw[field] = value
     with pytest.raises(ValueError, match=field):
         Fact.model_validate(raw)
+
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "src" / "regenspine" / "knowledge" / "data"
+
+
+def test_the_fast_yaml_loader_reads_every_data_file_as_the_reference_loader_does() -> None:
+    assert SAFE_LOADER is yaml.CSafeLoader  # libyaml is in PyYAML's wheels; the speed-up is real
+    files = sorted(DATA_DIR.rglob("*.yaml"))
+    assert len(files) > 30
+    for file in files:
+        relative = file.relative_to(DATA_DIR).as_posix()
+        assert read_data(relative) == yaml.safe_load(file.read_text(encoding="utf-8")), relative
+
+
+def test_malformed_yaml_names_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "broken.yaml").write_text("facts: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(loader.resources, "files", lambda package: tmp_path)
+    with pytest.raises(KnowledgeBaseError, match=r"broken\.yaml: not valid YAML"):
+        read_data("broken.yaml")
