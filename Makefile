@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.synced-from-lock
 
-.PHONY: run demo test lint typecheck pytest bench clean
+.PHONY: run demo test test-fast lint imports typecheck pytest bench clean
 
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on our machines) nothing caches
 # compiled modules, and every command would compile its imports again (about 3 s per start).
@@ -35,17 +35,28 @@ demo: $(STAMP)
 	echo "Demo workspace login: demo-admin / $$password (at http://127.0.0.1:8000/clinic)"
 	$(DEMO_ENV) $(BIN)/regenspine serve
 
-test: lint typecheck pytest
+test: lint imports typecheck pytest
+
+# The pure packages and the unit tests that need no database, browser or server: well under a
+# minute, for the edit-test loop. `make test` stays the gate.
+FAST_TESTS := tests/knowledge tests/decision_aid tests/care tests/instruments tests/test_architecture.py
+test-fast: $(STAMP)
+	$(BIN)/pytest -n auto -m "not browser and not postgres" $(FAST_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The layer contracts of docs/ARCHITECTURE.md (import-linter, configured in pyproject.toml).
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# In parallel on every core (pytest-xdist): each test has its own databases and ports.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -8,7 +8,7 @@ import pytest
 
 from regenspine.analytics.outcomes import OutcomeRow
 from regenspine.analytics.plots import trajectory_svg
-from regenspine.analytics.report_page import score_scale
+from regenspine.documents.report_page import score_scale
 
 
 def y_labels(svg: str) -> set[str]:

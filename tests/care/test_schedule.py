@@ -16,9 +16,10 @@ from regenspine.care import (
     visit_status,
 )
 from regenspine.care.schedule import Timepoint, load_follow_up_plan
-from regenspine.decision_aid.recovery import Offset, build_recovery_plan
+from regenspine.decision_aid.recovery import build_recovery_plan
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.timing import Offset
 
 
 def schedule(performed_on: dt.date) -> dict[str, FollowUpVisit]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from tests.decision_aid.test_summary_print import VALUES, _printed_pages
+from tests.documents.test_summary_print import VALUES, _printed_pages
 from tests.support import candidate_profile
 
 from regenspine.decision_aid.options import compare_options
@@ -20,8 +20,8 @@ from regenspine.decision_aid.registry_note import (
     registry_note,
 )
 from regenspine.decision_aid.summary import build_summary
-from regenspine.decision_aid.summary_page import render_summary_html
 from regenspine.decision_aid.values import parse_values_answers
+from regenspine.documents.summary_page import render_summary_html
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 

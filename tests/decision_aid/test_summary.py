@@ -12,8 +12,9 @@ from tests.support import candidate_profile
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
-from regenspine.decision_aid.summary_page import SHAPES, icon_cells, render_summary_html
 from regenspine.decision_aid.values import parse_values_answers
+from regenspine.documents.icon_arrays import SHAPES, icon_cells
+from regenspine.documents.summary_page import render_summary_html
 from regenspine.knowledge import load_knowledge
 
 PREPARED = dt.date(2026, 12, 1)

@@ -23,7 +23,6 @@ from tests.conftest import _postgres_database
 from tests.interop.export_clinic import fill_course, plant_identifiers
 from typer.testing import CliRunner
 
-from regenspine.analytics.synthetic import generate_synthetic_registry
 from regenspine.cli.app import app
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Base
@@ -33,6 +32,7 @@ from regenspine.registry.services.patients import add_patient
 from regenspine.registry.services.procedures import record_procedure
 from regenspine.registry.services.safety import record_adverse_event
 from regenspine.registry.services.users import add_user, find_user
+from regenspine.synthetic.registry import generate_synthetic_registry
 
 SYNTHETIC_AS_OF = date(2027, 6, 1)
 # Tables an export leaves out, or that an import may add to (the audit trail).

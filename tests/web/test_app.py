@@ -12,7 +12,7 @@ from tests.web.support import candidate_form
 from regenspine.config import Settings
 from regenspine.registry.migrate import current_revision, head_revision
 from regenspine.web.app import STATIC_DIR, create_app
-from regenspine.web.security import CSP_DIRECTIVES, content_security_policy, style_hash
+from regenspine.web.plumbing.security import CSP_DIRECTIVES, content_security_policy, style_hash
 
 EXPECTED_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

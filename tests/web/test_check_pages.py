@@ -24,9 +24,9 @@ from regenspine.decision_aid.profile import (
 )
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import load_red_flags
-from regenspine.web import screening_form
-from regenspine.web.forms import InvalidForm
-from regenspine.web.screening_form import profile_from_form
+from regenspine.web.forms import screening as screening_form
+from regenspine.web.forms.fields import InvalidForm
+from regenspine.web.forms.screening import profile_from_form
 
 
 def form_data(fields: dict[str, object]) -> FormData:

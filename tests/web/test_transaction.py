@@ -12,8 +12,8 @@ from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
 from regenspine.registry.models import AuditEvent
 from regenspine.registry.services.audit import record_audit
-from regenspine.web.errors import install_error_handlers
-from regenspine.web.transaction import DbSession, keep_nothing
+from regenspine.web.plumbing.errors import install_error_handlers
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field
 
-from regenspine.web.validation import allowed_length, allowed_range, field_name
+from regenspine.web.plumbing.validation import allowed_length, allowed_range, field_name
 
 
 class Inner(BaseModel):

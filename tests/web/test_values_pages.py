@@ -11,7 +11,7 @@ from tests.web.support import hidden_value, texts, values_form
 
 from regenspine.decision_aid.values import load_values_catalogue
 from regenspine.knowledge import load_knowledge
-from regenspine.web.security import style_hash
+from regenspine.web.plumbing.security import style_hash
 
 PROFILE = json.dumps(candidate_profile())
 

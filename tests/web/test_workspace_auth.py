@@ -18,8 +18,8 @@ from regenspine.config import Settings
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
 from regenspine.registry.models import AuditEvent, User
-from regenspine.web.sessions import SECRET_FILE, session_secret
-from regenspine.web.throttle import LoginThrottle
+from regenspine.web.plumbing.sessions import SECRET_FILE, session_secret
+from regenspine.web.plumbing.throttle import LoginThrottle
 from regenspine.web.workspace.auth import safe_next
 
 

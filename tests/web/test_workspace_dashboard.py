@@ -15,10 +15,10 @@ from tests.web.support import plain
 
 from regenspine.analytics.cohort import report_filters
 from regenspine.analytics.report import build_report
-from regenspine.analytics.report_page import render_report_body
+from regenspine.documents.report_page import render_report_body
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.database import Registry
-from regenspine.web.security import DEFAULT_POLICY
+from regenspine.web.plumbing.security import DEFAULT_POLICY
 
 # Seven lumbar patients with ODI at baseline and 12 months (falls of at least 30% in 4 of them),
 # one of them with a later decompression and an adverse event; one cervical patient.

@@ -21,7 +21,7 @@ from regenspine.care.protocol_texts import (
     CheckText,
     load_protocol_texts,
 )
-from regenspine.decision_aid.recovery import load_recovery_texts
+from regenspine.knowledge.timing import medicine_window_dates
 
 CheckOutcome = Literal["passed", "refused", "warning", "note"]
 ONE_DAY = dt.timedelta(days=1)
@@ -129,8 +129,7 @@ def check_processing_time(record: ProcedureRecord) -> ProtocolCheck:
 
 def nsaid_window(performed_on: dt.date) -> tuple[dt.date, dt.date]:
     """The recovery plan's NSAID avoidance window: its first day and the day it ends (excluded)."""
-    window = load_recovery_texts().nsaid_window
-    return window.start.after(performed_on), window.end.after(performed_on)
+    return medicine_window_dates(performed_on)
 
 
 def check_nsaid_window(

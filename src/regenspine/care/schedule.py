@@ -19,10 +19,10 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from regenspine.decision_aid.recovery import Offset
 from regenspine.errors import InvalidInput, KnowledgeBaseError
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
+from regenspine.knowledge.timing import Offset
 
 FOLLOWUP_FILE = "care/followup.yaml"
 TimepointId = Literal["baseline", "2w", "6w", "3m", "6m", "12m", "24m"]

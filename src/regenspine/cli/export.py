@@ -111,7 +111,7 @@ def csv_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Tidy CSV files, one per registry entity, with a data dictionary and about.txt."""
-    from regenspine.interop.csv_export import EXPORT_TABLES, write_csv_export
+    from regenspine.interop.tables.csv_export import EXPORT_TABLES, write_csv_export
 
     summary = run_export(
         write_csv_export,
@@ -133,7 +133,7 @@ def redcap_command(
     as_json: JsonFlag = False,
 ) -> None:
     """A REDCap data dictionary, events, form-event mapping and longitudinal records."""
-    from regenspine.interop.redcap import FILE_DESCRIPTIONS, write_redcap_export
+    from regenspine.interop.tables.redcap import FILE_DESCRIPTIONS, write_redcap_export
 
     summary = run_export(
         write_redcap_export,

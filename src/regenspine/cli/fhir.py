@@ -20,15 +20,15 @@ from regenspine.cli.transaction import (
     registry_transaction,
 )
 from regenspine.errors import InvalidInput
-from regenspine.interop.fhir_export import (
+from regenspine.interop.fhir.inbound.importer import FhirImport, import_fhir
+from regenspine.interop.fhir.inbound.read import BATCH_LINES, count_lines
+from regenspine.interop.fhir.outbound.export import (
     CHUNK_SIZE,
     FhirExport,
     export_fhir,
     export_row_total,
     staged_folder,
 )
-from regenspine.interop.fhir_import import FhirImport, import_fhir
-from regenspine.interop.fhir_read import BATCH_LINES, count_lines
 
 commands = typer.Typer()
 importer = typer.Typer(

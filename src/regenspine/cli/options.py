@@ -15,7 +15,7 @@ from rich.table import Table
 
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.config import get_settings
-from regenspine.decision_aid.cost_data import Money, PriceBasis
+from regenspine.decision_aid.cost_data import PriceBasis
 from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Cited
 from regenspine.decision_aid.options import (
@@ -27,6 +27,7 @@ from regenspine.decision_aid.options import (
     parse_region,
 )
 from regenspine.decision_aid.registry_note import RegistryNote, RegistryOutcome, parse_severity
+from regenspine.documents.formatting import money, money_range
 from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
@@ -130,10 +131,10 @@ def _arm_text(arm: ArmResult) -> str:
     return "\n".join([f"[bold]{escape(arm.label)}[/bold]", *lines])
 
 
-def _cost_range(cost: CostRange) -> str:
+def _costmoney_range(cost: CostRange) -> str:
     text = f"{escape(cost.where)}:"
     if cost.low is not None and cost.high is not None:
-        text += f" {_range(cost.low, cost.high, cost.open_ended)}."
+        text += f" {money_range(cost.low, cost.high, cost.open_ended)}."
     if cost.note:
         text += f" [italic]{escape(cost.note)}[/italic]"
     if cost.sources:
@@ -156,7 +157,9 @@ def _show_option(out: Console, option: OptionResult) -> None:
         ("Insurance", (option.coverage,)),
     ):
         table.add_row(label, "\n".join(_cited(item) for item in items))
-    table.add_row("Price of one procedure", "\n".join(_cost_range(c) for c in option.cost_ranges))
+    table.add_row(
+        "Price of one procedure", "\n".join(_costmoney_range(c) for c in option.cost_ranges)
+    )
     out.print(table)
     outcomes = Table("outcome", "out of 100 people", show_lines=True)
     for outcome in option.outcomes:
@@ -204,16 +207,6 @@ def _show_comparison(out: Console, comparison: OptionComparison) -> None:
     out.print(f"[italic]{comparison.disclaimer}[/italic]")
 
 
-def _money(amount: Money, open_ended: bool = False) -> str:
-    return f"${amount:,.0f}" + ("+" if open_ended else "")
-
-
-def _range(low: Money, high: Money, open_ended: bool = False) -> str:
-    if low == high and not open_ended:
-        return _money(low)
-    return f"{_money(low)} to {_money(high, open_ended)}"
-
-
 BASIS_WORDS = {
     PriceBasis.per_procedure: "one procedure",
     PriceBasis.mean_cost: "average hospital cost",
@@ -235,9 +228,9 @@ def _show_option_cost(out: Console, cost: OptionCost) -> None:
     ):
         table.add_column(header, ratio=ratio, overflow="fold")
     for line in cost.prices:
-        price = _range(line.low, line.high, line.open_ended)
+        price = money_range(line.low, line.high, line.open_ended)
         if line.mean is not None:
-            price += f" (mean {_money(line.mean)})"
+            price += f" (mean {money(line.mean)})"
         what = escape(line.what)
         if line.where != cost.place_name:
             what += f" [dim]({escape(line.where)})[/dim]"
@@ -256,9 +249,9 @@ def _show_option_cost(out: Console, cost: OptionCost) -> None:
     if cost.total is not None:
         total = cost.total
         out.print(
-            f"[bold]Total: {_range(total.low, total.high, total.open_ended)}[/bold] = "
-            f"{_range(total.procedure_low, total.procedure_high, total.open_ended)} x "
-            f"{total.procedures} procedure(s) + {_money(total.travel)} travel"
+            f"[bold]Total: {money_range(total.low, total.high, total.open_ended)}[/bold] = "
+            f"{money_range(total.procedure_low, total.procedure_high, total.open_ended)} x "
+            f"{total.procedures} procedure(s) + {money(total.travel)} travel"
         )
     for note in cost.notes:
         out.print(f"[italic]{escape(note)}[/italic]")
@@ -269,11 +262,11 @@ def _show_costs(out: Console, estimate: CostEstimate) -> None:
     travel = estimate.travel
     out.print(f"[bold]Costs in {estimate.currency}[/bold], {estimate.procedures} procedure(s)")
     if travel.included:
-        fare = _money(travel.travel_cost or Decimal(0))
-        stay = _money(travel.nightly_cost or Decimal(0))
+        fare = money(travel.travel_cost or Decimal(0))
+        stay = money(travel.nightly_cost or Decimal(0))
         out.print(
             f"Your travel: {fare} x {travel.travellers} traveller(s) + {travel.nights} night(s) "
-            f"x {stay} = {_money(travel.amount)}"
+            f"x {stay} = {money(travel.amount)}"
         )
     elif travel.note:
         out.print(f"[italic]{travel.note}[/italic]")

@@ -109,7 +109,7 @@ def report_command(
             except InvalidInput as error:
                 raise _as_option(error) from None
     if html is not None:
-        from regenspine.analytics.report_page import render_report_html
+        from regenspine.documents.report_page import render_report_html
 
         write_file_atomically(html, render_report_html(report), "--html")
     if as_json:

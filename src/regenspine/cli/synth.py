@@ -11,18 +11,18 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from regenspine.analytics.synthetic import (
+from regenspine.cli.inputs import parse_iso_date
+from regenspine.cli.output import JsonFlag, print_json
+from regenspine.config import get_settings
+from regenspine.registry.database import Registry
+from regenspine.registry.migrate import current_revision, require_current, upgrade
+from regenspine.synthetic.registry import (
     MAX_PATIENTS,
     MAX_SITES,
     SyntheticRegistry,
     check_request,
     generate_synthetic_registry,
 )
-from regenspine.cli.inputs import parse_iso_date
-from regenspine.cli.output import JsonFlag, print_json
-from regenspine.config import get_settings
-from regenspine.registry.database import Registry
-from regenspine.registry.migrate import current_revision, require_current, upgrade
 
 commands = typer.Typer()
 DEFAULT_SEED = 1

@@ -15,7 +15,6 @@ from regenspine.cli.options import similar_patients_outcome
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.summary import build_summary
-from regenspine.decision_aid.summary_page import render_summary_html
 from regenspine.decision_aid.values import (
     ValuesAnswers,
     ValuesResult,
@@ -24,6 +23,7 @@ from regenspine.decision_aid.values import (
     load_values_catalogue,
     parse_values_answers,
 )
+from regenspine.documents.summary_page import render_summary_html
 from regenspine.knowledge import load_knowledge
 
 commands = typer.Typer()

@@ -7,30 +7,18 @@ import datetime as dt
 from functools import cache
 from typing import Literal, get_args
 
-from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
 from pydantic import Field
 
+from regenspine.care.schedule import load_follow_up_plan
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import EvidenceLevel, load_knowledge
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
+from regenspine.knowledge.timing import MedicineWindowText, Offset
 
 ONE_DAY = dt.timedelta(days=1)
 WarningAction = Literal["call_clinic_today", "emergency"]
-
-
-class Offset(StrictModel):
-    """A distance from the procedure date; months are calendar months."""
-
-    days: int = Field(default=0, ge=0)
-    weeks: int = Field(default=0, ge=0)
-    months: int = Field(default=0, ge=0)
-
-    def after(self, day: dt.date) -> dt.date:
-        """The date this far after `day` (31 January + 1 month is the last day of February)."""
-        moved: dt.date = day + relativedelta(months=self.months, weeks=self.weeks, days=self.days)
-        return moved
 
 
 class PhaseText(StrictModel):
@@ -43,19 +31,6 @@ class PhaseText(StrictModel):
     start: Offset
     end: Offset
     evidence_level: EvidenceLevel
-    sources: tuple[str, ...] = Field(min_length=1)
-
-
-class MedicineWindowText(StrictModel):
-    """The anti-inflammatory avoidance window as written in the data file."""
-
-    title: str
-    start: Offset
-    end: Offset
-    text: str
-    reason: str
-    assumption: str
-    caution: str
     sources: tuple[str, ...] = Field(min_length=1)
 
 
@@ -151,9 +126,6 @@ def load_recovery_texts() -> RecoveryTexts:
 
 def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
     """Place the recovery phases, medicine window and follow-up visits on the calendar."""
-    # Imported here: care's protocol checks read this module's medicine window at import time.
-    from regenspine.care.schedule import load_follow_up_plan
-
     texts = load_recovery_texts()
     window = texts.nsaid_window
     follow_up = load_follow_up_plan()

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Integer, func, select
 from sqlalchemy.orm import Session
 
 from regenspine.errors import InvalidInput
-from regenspine.interop.tables import ExportContext
+from regenspine.interop.deidentify import age_on, days_from, reported_age
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.access import Permission, allows, require, roles_allowed
 from regenspine.registry.models import Patient, User
@@ -24,6 +24,24 @@ from regenspine.registry.services.audit import record_audit
 
 ABOUT_FILE = "about.txt"
 EMPTY_FOLDER = "a new or empty folder"
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """How one export runs: identified or not, and the day it is made (for the age-90 rule)."""
+
+    identified: bool
+    as_of: date
+
+    def day(self, index: date | None, day: date | None) -> int | None:
+        """A date as days from the episode's index procedure (None without one)."""
+        return days_from(index, day)
+
+    def age(self, birth_date: date | None, day: date | None) -> int | str | None:
+        """Age on a day: whole years when identified, else capped at the 90+ category."""
+        if birth_date is None or day is None:
+            return None
+        return age_on(birth_date, day) if self.identified else reported_age(birth_date, day)
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ from regenspine.registry.migrate import upgrade
 from regenspine.web import selfreport
 from regenspine.web.api import private, public
 from regenspine.web.docs import router as docs_router
-from regenspine.web.errors import install_error_handlers
 from regenspine.web.pages import PUBLIC_PAGES
-from regenspine.web.security import SecurityHeadersMiddleware
-from regenspine.web.sessions import ClinicSessionMiddleware, session_secret
-from regenspine.web.throttle import LoginThrottle
+from regenspine.web.plumbing.errors import install_error_handlers
+from regenspine.web.plumbing.security import SecurityHeadersMiddleware
+from regenspine.web.plumbing.sessions import ClinicSessionMiddleware, session_secret
+from regenspine.web.plumbing.throttle import LoginThrottle
 from regenspine.web.workspace import install_workspace
 
 STATIC_DIR = Path(__file__).parent / "static"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from regenspine.decision_aid.option_content import Certainty
 from regenspine.knowledge import EvidenceLevel
 
@@ -32,6 +34,15 @@ SOURCE_KIND_LABELS: dict[str, str] = {
     "marketing": "marketing",
     "court": "court record",
 }
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a question offers: the value the rules read and its words on the form."""
+
+    value: str
+    label: str
+    hint_fact: str | None = None
 
 
 def evidence_label(level: str) -> str:

@@ -15,17 +15,18 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from regenspine.decision_aid.summary_page import GRID, SHAPES, icon_cells, money
+from regenspine.documents.formatting import money
+from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
+from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
-from regenspine.templating import template_environment
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
+    Choice,
     basis_label,
     certainty_label,
     evidence_label,
     words,
 )
-from regenspine.web.screening_form import Choice
 
 # The site's sections, in the order a person would usually work through them.
 NAV: tuple[tuple[str, str], ...] = (

@@ -23,11 +23,15 @@ from regenspine.registry.services.selfreport import (
     open_self_report,
     submit_self_report,
 )
-from regenspine.web.forms import FieldReader, FormFields, problems_by_field
-from regenspine.web.input_guard import refuse_nul_in_form
-from regenspine.web.questionnaire_form import Questionnaire, answers_from, questionnaire
+from regenspine.web.forms.fields import (
+    FieldReader,
+    FormFields,
+    problems_by_field,
+    refuse_nul_in_form,
+)
+from regenspine.web.forms.questionnaire import Questionnaire, answers_from, questionnaire
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 from regenspine.web.rendering import render
-from regenspine.web.transaction import DbSession, keep_nothing
 
 router = APIRouter(include_in_schema=False)
 FORM_PAGE = "selfreport/form.html.j2"

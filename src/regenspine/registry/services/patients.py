@@ -16,7 +16,7 @@ from regenspine.registry.models import Patient, PatientIdentity, User
 from regenspine.registry.services.audit import record_audit
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
-_KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY_LENGTH = 8
 IDENTIFYING_FIELDS = ("name", "birth_date", "sex", "zip", "email", "phone", "mrn")
 
@@ -58,7 +58,7 @@ class PatientView(BaseModel):
 
 def new_registry_key() -> str:
     """A random registry key such as RS-7F3K9Q2M (random, so it reveals nothing about anyone)."""
-    return "RS-" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(_KEY_LENGTH))
+    return "RS-" + "".join(secrets.choice(KEY_ALPHABET) for _ in range(_KEY_LENGTH))
 
 
 def add_patient(session: Session, actor: User, data: object, reason: str) -> Patient:

@@ -34,14 +34,14 @@ from regenspine.registry.services.procedures import preview_procedure, record_pr
 from regenspine.registry.services.safety import record_adverse_event
 from regenspine.registry.services.tokens import user_for_token
 from regenspine.web.api.examples import ADVERSE_EVENT_EXAMPLE, PROCEDURE_EXAMPLE
-from regenspine.web.input_guard import (
+from regenspine.web.plumbing.input_guard import (
     MAX_RECORD_ID,
     check_procedure_text,
     check_record_ids,
     check_schedulable,
     refuse_nul_in_json,
 )
-from regenspine.web.transaction import DbSession
+from regenspine.web.plumbing.transaction import DbSession
 
 REASON = "JSON API"
 bearer = HTTPBearer(

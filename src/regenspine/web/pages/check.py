@@ -15,8 +15,8 @@ from regenspine.decision_aid.screening import ScreeningCategory, screen_candidat
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags
-from regenspine.web import screening_form
-from regenspine.web.forms import FormFields, problems_by_field
+from regenspine.web.forms import screening as screening_form
+from regenspine.web.forms.fields import FormFields, problems_by_field
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimFinding, check_claims
 from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
-from regenspine.web.forms import problems_by_field
+from regenspine.web.forms.fields import problems_by_field
 from regenspine.web.rendering import is_htmx, render
 
 router = APIRouter(include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
 from regenspine.errors import InvalidInput
-from regenspine.web.forms import problems_by_field, text
+from regenspine.web.forms.fields import problems_by_field, text
 from regenspine.web.rendering import is_htmx, render
 
 router = APIRouter(include_in_schema=False)

@@ -16,7 +16,7 @@ from regenspine.decision_aid.options import compare_options, option_titles, pars
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
-from regenspine.web.forms import FormFields, picks, problems_by_field, text
+from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

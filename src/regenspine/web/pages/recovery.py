@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
-from regenspine.web.forms import calendar_date, problems_by_field
+from regenspine.web.forms.fields import calendar_date, problems_by_field
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

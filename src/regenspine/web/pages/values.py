@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
-from regenspine.decision_aid.summary_page import render_summary_html
 from regenspine.decision_aid.values import (
     ValuesAnswers,
     clarify_values,
@@ -25,11 +24,19 @@ from regenspine.decision_aid.values import (
     load_values_catalogue,
     parse_values_answers,
 )
+from regenspine.documents.summary_page import render_summary_html
 from regenspine.errors import InvalidInput
-from regenspine.web.forms import FieldReader, FormFields, choice, problems_by_field, text, yes_or_no
+from regenspine.web.forms.fields import (
+    FieldReader,
+    FormFields,
+    choice,
+    problems_by_field,
+    text,
+    yes_or_no,
+)
 from regenspine.web.pages.options import similar_patients
+from regenspine.web.plumbing.security import content_security_policy, style_hash
 from regenspine.web.rendering import render
-from regenspine.web.security import content_security_policy, style_hash
 
 router = APIRouter(include_in_schema=False)
 

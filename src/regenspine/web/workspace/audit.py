@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from regenspine.registry.services.audit import audit_trail
-from regenspine.web.transaction import DbSession
+from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import ClinicUser, render_clinic
 
 router = APIRouter(include_in_schema=False)

@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from regenspine.registry.services.users import authenticate
-from regenspine.web.forms import text
-from regenspine.web.throttle import LoginThrottle
-from regenspine.web.transaction import DbSession, keep_nothing
+from regenspine.web.forms.fields import text
+from regenspine.web.plumbing.throttle import LoginThrottle
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 from regenspine.web.workspace.common import (
     HOME,
     LOGIN,

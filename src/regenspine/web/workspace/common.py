@@ -24,11 +24,11 @@ from regenspine.errors import Conflict, Forbidden, InvalidInput, NotFound, Regen
 from regenspine.registry.access import Permission, allows
 from regenspine.registry.models import User
 from regenspine.registry.services.users import find_user
-from regenspine.web.forms import FormFields, form_problems
-from regenspine.web.input_guard import MAX_RECORD_ID, refuse_nul_in_form
+from regenspine.web.forms.fields import FormFields, form_problems, refuse_nul_in_form
+from regenspine.web.plumbing.input_guard import MAX_RECORD_ID
+from regenspine.web.plumbing.sessions import CSRF_FIELD, check_csrf, csrf_token
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 from regenspine.web.rendering import render
-from regenspine.web.sessions import CSRF_FIELD, check_csrf, csrf_token
-from regenspine.web.transaction import DbSession, keep_nothing
 
 USER_KEY = "user"
 NOTICE_KEY = "notice"

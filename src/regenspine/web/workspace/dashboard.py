@@ -17,13 +17,13 @@ from sqlalchemy import Connection
 
 from regenspine.analytics.cohort import ReportFilters, registry_sites, report_filters
 from regenspine.analytics.report import build_report
-from regenspine.analytics.report_page import render_report_body
 from regenspine.care.procedure import CELL_SOURCES
+from regenspine.documents.report_page import render_report_body
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import REGIONS, SEVERITIES
-from regenspine.web.forms import FieldReader, FormFields, optional_date, text
+from regenspine.web.forms.fields import FieldReader, FormFields, optional_date, text
 from regenspine.web.labels import words
-from regenspine.web.transaction import DbSession, keep_nothing
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     ClinicUser,

@@ -18,8 +18,8 @@ from regenspine.knowledge.red_flags import load_red_flags
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import CONSENT_KINDS
 from regenspine.registry.services.episodes import record_consent, record_screening
-from regenspine.web import screening_form
-from regenspine.web.forms import (
+from regenspine.web.forms import screening as screening_form
+from regenspine.web.forms.fields import (
     FieldReader,
     FormFields,
     calendar_date,
@@ -28,7 +28,7 @@ from regenspine.web.forms import (
     text,
     yes_or_no,
 )
-from regenspine.web.transaction import DbSession
+from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     REASON,

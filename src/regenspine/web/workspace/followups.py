@@ -22,11 +22,10 @@ from regenspine.registry.access import Permission, require
 from regenspine.registry.models import User
 from regenspine.registry.services.followups import due_follow_ups, record_assessment
 from regenspine.registry.services.selfreport import create_self_report_link
-from regenspine.web import questionnaire_form
-from regenspine.web.forms import FieldReader, FormFields, calendar_date, text
-from regenspine.web.input_guard import record_number
-from regenspine.web.questionnaire_form import Questionnaire
-from regenspine.web.transaction import DbSession
+from regenspine.web.forms import questionnaire as questionnaire_form
+from regenspine.web.forms.fields import FieldReader, FormFields, calendar_date, record_number, text
+from regenspine.web.forms.questionnaire import Questionnaire
+from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     NO_FORM,

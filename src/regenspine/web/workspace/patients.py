@@ -17,8 +17,8 @@ from regenspine.registry.models import REGIONS, SEVERITIES, SEXES
 from regenspine.registry.services.episodes import close_episode, open_episode
 from regenspine.registry.services.patients import IDENTIFYING_FIELDS, add_patient, list_patients
 from regenspine.registry.services.records import patient_record
-from regenspine.web.forms import FieldReader, FormFields, calendar_date, text
-from regenspine.web.transaction import DbSession
+from regenspine.web.forms.fields import FieldReader, FormFields, calendar_date, text
+from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     REASON,

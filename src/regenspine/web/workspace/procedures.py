@@ -20,10 +20,10 @@ from regenspine.registry.services.procedures import (
     preview_procedure,
     record_procedure,
 )
-from regenspine.web import procedure_form
-from regenspine.web.forms import FormFields, form_problems
+from regenspine.web.forms import procedure as procedure_form
+from regenspine.web.forms.fields import FormFields, form_problems
+from regenspine.web.plumbing.transaction import DbSession, keep_nothing
 from regenspine.web.rendering import is_htmx
-from regenspine.web.transaction import DbSession, keep_nothing
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     REASON,

@@ -18,17 +18,17 @@ from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import INTERVENTION_KINDS
 from regenspine.registry.services.safety import record_adverse_event, record_intervention
-from regenspine.web.forms import (
+from regenspine.web.forms.fields import (
     FieldReader,
     FormFields,
     calendar_date,
     choice,
     optional_date,
     picks,
+    record_number,
     text,
 )
-from regenspine.web.input_guard import record_number
-from regenspine.web.transaction import DbSession
+from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
     REASON,

@@ -1,0 +1,1 @@
+"""Reading HTML forms into typed inputs, each problem naming its field."""

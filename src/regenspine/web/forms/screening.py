@@ -1,0 +1,163 @@
+"""The screening questionnaire as a web form: plain-language questions for each profile field,
+and the reading of a submitted form into a `PatientProfile`.
+
+The questions only name the choices the screening rules accept; what a symptom means is shown
+from a knowledge-base fact (`hint_fact`), so clinical text stays in the knowledge base.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from regenspine.decision_aid.profile import (
+    CONTRAINDICATIONS,
+    RED_FLAG_IDS,
+    ImagingFindings,
+    PatientProfile,
+    Symptom,
+    parse_profile,
+)
+from regenspine.errors import InvalidInput
+from regenspine.web.forms.fields import (
+    FieldReader,
+    FormFields,
+    InvalidForm,
+    bounds,
+    choice,
+    number,
+    picks,
+    range_of,
+    ticked,
+    whole_number,
+)
+from regenspine.web.labels import Choice
+
+REGION_CHOICES = (
+    Choice("lumbar", "Low back (lumbar)"),
+    Choice("cervical", "Neck (cervical)"),
+    Choice("thoracic", "Mid back (thoracic)"),
+)
+SEVERITY_CHOICES = (
+    Choice("mild", "Mild"),
+    Choice("moderate", "Moderate"),
+    Choice("severe", "Severe"),
+)
+SYMPTOM_CHOICES = (
+    Choice(
+        "neurogenic_claudication",
+        "Legs ache, cramp or feel heavy when walking or standing, better when sitting",
+        hint_fact="symptoms.walking_pattern",
+    ),
+    Choice("leg_pain", "Leg pain"),
+    Choice("back_pain", "Back pain"),
+    Choice("numbness", "Numbness or tingling"),
+    Choice("weakness", "Weakness"),
+    Choice("arm_pain", "Arm pain"),
+    Choice("balance_problems", "Balance problems or unsteady walking"),
+    Choice("hand_clumsiness", "Clumsy hands (dropping things, trouble with buttons)"),
+)
+IMAGING_CHOICES = (
+    Choice("imaging.disc_bulge", "A bulging disc"),
+    Choice("imaging.ligamentum_flavum_hypertrophy", "A thickened ligament (ligamentum flavum)"),
+    Choice("imaging.facet_arthropathy", "Arthritis of the facet joints"),
+    Choice("imaging.instability", "Instability: a vertebra that slips or moves too much"),
+)
+CONTRAINDICATION_CHOICES = (
+    Choice("active_infection", "An infection now"),
+    Choice("active_cancer", "Cancer now or recently treated"),
+    Choice("pregnancy", "Pregnant, or planning to be"),
+    Choice("bleeding_disorder", "A bleeding disorder"),
+    Choice("anticoagulant_cannot_pause", "A blood thinner that cannot be paused"),
+    Choice("immunosuppressed", "A weakened immune system, or medicines that suppress it"),
+)
+HEALTH_CHOICES = (
+    Choice("good", "Good"),
+    Choice("fair", "Fair"),
+    Choice("poor", "Poor"),
+)
+
+
+def values_of(choices: tuple[Choice, ...]) -> list[str]:
+    """The values a question offers, in form order."""
+    return [item.value for item in choices]
+
+
+# (lowest, highest) of each number question, read from the profile's own constraints.
+NUMBER_BOUNDS = {
+    "age": bounds(PatientProfile, "age"),
+    "symptom_weeks": bounds(PatientProfile, "symptom_weeks"),
+    "conservative_care_weeks": bounds(PatientProfile, "conservative_care_weeks"),
+    "imaging.bony_compression_percent": bounds(ImagingFindings, "bony_compression_percent"),
+}
+NUMBER_FIELDS = {
+    "age": range_of(PatientProfile, "age"),
+    "symptom_weeks": range_of(PatientProfile, "symptom_weeks"),
+    "conservative_care_weeks": range_of(PatientProfile, "conservative_care_weeks"),
+    "imaging.bony_compression_percent": range_of(ImagingFindings, "bony_compression_percent"),
+}
+
+
+def _number(reader: FieldReader, name: str, whole: bool = False) -> float:
+    """A number question, also checked against the profile's bounds so all problems show at once."""
+    before = len(reader.problems)
+    allowed = NUMBER_FIELDS[name]
+
+    def parse(form: FormFields, field: str) -> float:
+        return whole_number(form, field, allowed) if whole else number(form, field, allowed)
+
+    value = reader.read(parse, name, 0.0)
+    low, high = NUMBER_BOUNDS[name]
+    outside = (low is not None and value < low) or (high is not None and value > high)
+    if len(reader.problems) == before and outside:
+        reader.problems.append(InvalidInput(name, f"{value:g} is out of range", allowed))
+    return value
+
+
+def _imaging(reader: FieldReader) -> dict[str, Any]:
+    findings: dict[str, Any] = {
+        item.value.removeprefix("imaging."): ticked(reader.form, item.value)
+        for item in IMAGING_CHOICES
+    }
+    findings["bony_compression_percent"] = _number(reader, "imaging.bony_compression_percent")
+    return findings
+
+
+def _known(reader: FieldReader, name: str, allowed: tuple[str, ...]) -> list[str]:
+    """Ticked values of a checkbox group; an unknown one is a problem naming the allowed values."""
+    chosen = picks(reader.form, name)
+    for value in chosen:
+        if value not in allowed:
+            reader.problems.append(InvalidInput(name, f"unknown value {value[:40]!r}", allowed))
+    return [value for value in chosen if value in allowed]
+
+
+def profile_answers(form: FormFields) -> dict[str, Any]:
+    """The submitted form as profile JSON, or InvalidForm listing every field's problem."""
+    reader = FieldReader(form)
+    answers: dict[str, Any] = {
+        "age": _number(reader, "age", whole=True),
+        "region": reader.read(lambda f, n: choice(f, n, values_of(REGION_CHOICES)), "region", ""),
+        "severity": reader.read(
+            lambda f, n: choice(f, n, values_of(SEVERITY_CHOICES)), "severity", ""
+        ),
+        "symptom_weeks": _number(reader, "symptom_weeks"),
+        "symptoms": _known(reader, "symptoms", get_args(Symptom)),
+        "red_flags": _known(reader, "red_flags", RED_FLAG_IDS),
+        "imaging": _imaging(reader),
+        "conservative_care_weeks": _number(reader, "conservative_care_weeks"),
+        "contraindications": _known(reader, "contraindications", CONTRAINDICATIONS),
+        "general_health": reader.read(
+            lambda f, n: choice(f, n, values_of(HEALTH_CHOICES)), "general_health", ""
+        ),
+    }
+    reader.raise_problems()
+    return answers
+
+
+def profile_from_form(form: FormFields) -> PatientProfile:
+    """A validated profile from the submitted form; the profile itself has the last word."""
+    answers = profile_answers(form)
+    try:
+        return parse_profile(answers)
+    except InvalidInput as problem:
+        raise InvalidForm([problem]) from None

@@ -1,0 +1,1 @@
+"""Request plumbing: sessions, security headers, sign-in throttle, error pages, transactions."""
