@@ -1,4 +1,4 @@
-"""FHIR export and import throughput next to the floor of raw inserts (issue 7 §4).
+"""FHIR export and import throughput next to the floor of raw inserts.
 
 For a cached synthetic registry (SQLite) of N patients:
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 
-# HHS's list of three-digit ZIP areas with 20,000 people or fewer (2000 Census), as reproduced
-# from HHS OCR guidance in the registry research notes (registry.md section 6).
+# HHS's list of three-digit ZIP areas with 20,000 people or fewer (2000 Census), from the HHS OCR
+# "Guidance Regarding Methods for De-identification of PHI" (2012), section 3.3.
 RESTRICTED_ZIP3 = frozenset(
     {
         "036", "059", "063", "102", "203", "556", "692", "790", "821",

