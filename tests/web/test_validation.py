@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field
 
-from regenspine.web.plumbing.validation import allowed_length, allowed_range, field_name
+from regenspine.input_problems import allowed_length, allowed_range
+from regenspine.web.plumbing.validation import field_name
 
 
 class Inner(BaseModel):
