@@ -36,7 +36,6 @@ TYPE_WORDS = {
     "int": "a whole number",
     "float": "a number",
     "decimal": "a number",
-    "bool": "true or false",
     "string": "text",
     "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS",
     "date": "a date as YYYY-MM-DD",
@@ -48,8 +47,8 @@ TYPE_WORDS = {
     "set": "a JSON list",
     "json": "valid JSON",
 }
+# The kinds a field can be that have no list of choices (a bool has: true, false).
 KIND_WORDS: tuple[tuple[type, str], ...] = (
-    (bool, "true or false"),
     (int, "a whole number"),
     (float, "a number"),
     (Decimal, "a number"),

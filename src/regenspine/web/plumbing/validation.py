@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
 from regenspine.errors import InvalidInput
-from regenspine.input_problems import field_path, input_problem
+from regenspine.input_problems import input_problem
 
 LOCATIONS = ("body", "query", "path", "header", "cookie")
 
@@ -25,12 +25,6 @@ def split_location(location: Sequence[int | str]) -> tuple[str, tuple[int | str,
     if parts and parts[0] in LOCATIONS:
         return str(parts[0]), parts[1:]
     return "input", parts
-
-
-def field_name(location: Sequence[int | str]) -> str:
-    """`imaging.bony_compression_percent`, `symptoms[2]`; `body` when the whole body is wrong."""
-    where, path = split_location(location)
-    return field_path(path, where)
 
 
 def body_type(request: Request) -> Any:
