@@ -111,9 +111,8 @@ def input_problem(
     """
     whole = whole or prefix or "input"
     kind = str(detail.get("type", ""))
-    context = detail.get("ctx") or {}
     location: Location = tuple(detail.get("loc", ()))
-    cause = context.get("error")
+    cause = (detail.get("ctx") or {}).get("error")
     if isinstance(cause, FieldProblem):
         spot = locate(model, (*location, *cause.at))
         return InvalidInput(field_path(spot.shown, whole, prefix), cause.problem, cause.allowed)
@@ -121,19 +120,23 @@ def input_problem(
         # Broken JSON is reported at a character position; the whole document is what is wrong.
         return InvalidInput(whole, _message(detail), "valid JSON")
     spot = locate(model, location)
-    field = field_path(spot.shown, whole, prefix)
+    problem, allowed = _problem_at(spot, kind, detail)
+    return InvalidInput(field_path(spot.shown, whole, prefix), problem, allowed)
+
+
+def _problem_at(spot: Spot, kind: str, detail: Mapping[str, Any]) -> tuple[str, Allowed]:
+    """The problem in words and the allowed values, for an error of `kind` at `spot`."""
+    context = detail.get("ctx") or {}
     if kind == "extra_forbidden":
-        return InvalidInput(
-            field, "unknown key", list(spot.holder.model_fields) if spot.holder else None
-        )
+        return "unknown key", list(spot.holder.model_fields) if spot.holder else None
     if kind == "missing":
-        return InvalidInput(field, "is required", accepted(spot.field))
+        return "is required", accepted(spot.field)
     if kind in NOT_AN_OBJECT:
-        return InvalidInput(field, "must be a JSON object", "a JSON object")
+        return "must be a JSON object", "a JSON object"
     if kind in ("literal_error", "enum"):
         listed = choices(spot.field) or _expected(context)
-        return InvalidInput(field, f"unknown value {detail.get('input')!r}", listed)
-    return InvalidInput(field, _message(detail), _allowed(kind, context, spot.field))
+        return f"unknown value {detail.get('input')!r}", listed
+    return _message(detail), _allowed(kind, context, spot.field)
 
 
 def _message(detail: Mapping[str, Any]) -> str:
