@@ -11,12 +11,6 @@ RegenspineError                 base; `status` is the HTTP status a web face use
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
-ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 class RegenspineError(Exception):
@@ -99,42 +93,3 @@ class KnowledgeBaseError(RegenspineError):
     """The curated knowledge files break their schema (a developer error, caught by tests)."""
 
     status = 500
-
-
-def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
-    """Turn the first problem of a pydantic ValidationError into an InvalidInput."""
-    from pydantic import ValidationError
-
-    if not isinstance(error, ValidationError):
-        raise TypeError("invalid_input_from expects a pydantic ValidationError")
-    first = error.errors(include_url=False)[0]
-    parts = [str(part) for part in first["loc"]]
-    field = ".".join(([prefix] if prefix else []) + parts) or prefix or "input"
-    context = first.get("ctx") or {}
-    kind = first["type"]
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return InvalidInput(field, "must be a JSON object")
-    if kind == "literal_error" and "expected" in context:
-        choices = str(context["expected"]).replace("'", "").replace(" or ", ", ")
-        return InvalidInput(field, f"unknown value {first['input']!r}", choices)
-    allowed: str | None = None
-    if "expected" in context:
-        allowed = str(context["expected"]).replace("'", "")
-    return InvalidInput(field, str(first["msg"]).lower(), allowed)
-
-
-def parse_as(model: type[ModelT], data: object, prefix: str = "") -> ModelT:
-    """Validate decoded input into a pydantic model, or raise InvalidInput naming the field."""
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        location = [str(part) for part in first["loc"]]
-        if first["type"] == "extra_forbidden":
-            field = ".".join([prefix, *location] if prefix else location)
-            # The allowed keys are known for top-level fields; nested ones name the field only.
-            allowed = sorted(model.model_fields) if len(location) == 1 else None
-            raise InvalidInput(field, "unknown field", allowed) from None
-        raise invalid_input_from(error, prefix) from None

@@ -206,8 +206,8 @@ def test_patients_add_prints_a_random_key_not_derived_from_the_name(clinic: Clin
         pytest.param('{"name": "Grace Example",', "error: --json: ", id="broken-json"),
         pytest.param(
             json.dumps(patient_record(shoe_size=44)),
-            "error: patient.shoe_size: unknown field",
-            id="unknown-field",
+            "error: patient.shoe_size: unknown key",
+            id="unknown-key",
         ),
         pytest.param(
             json.dumps(patient_record(birth_date="1957-02-30")),
@@ -245,7 +245,7 @@ def test_patient_error_lines_name_the_allowed_values(clinic: Clinic, tmp_path: P
         run("patients", "add", "--json", "-", "--user", "clinician", stdin=extra_key)
     )
     assert unknown.endswith(
-        "(allowed: birth_date, email, mrn, name, phone, sex, site, synthetic, zip)"
+        "(allowed: name, birth_date, sex, zip, email, phone, mrn, site, synthetic)"
     )
     broken = error_line(
         run("patients", "add", "--json", "-", "--user", "clinician", stdin='{"name": "G",')

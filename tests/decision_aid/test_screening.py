@@ -252,7 +252,7 @@ def test_unknown_key_lists_the_allowed_keys_and_a_missing_field_is_named() -> No
     assert caught.value.field == "colour"
     answers = candidate_answers()
     del answers["red_flags"]
-    with pytest.raises(InvalidInput, match="red_flags: field required"):
+    with pytest.raises(InvalidInput, match="red_flags: is required"):
         parse_profile(answers)
     with pytest.raises(InvalidInput, match="profile: must be a JSON object"):
         parse_profile([answers])

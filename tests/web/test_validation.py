@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field
 
-from regenspine.web.plumbing.validation import allowed_length, allowed_range, field_name
+from regenspine.input_problems import allowed_length, allowed_range
+from regenspine.web.plumbing.validation import request_problem
 
 
 class Inner(BaseModel):
@@ -31,7 +32,15 @@ class Outer(BaseModel):
     ],
 )
 def test_field_names_read_like_the_json_path(location: tuple[int | str, ...], name: str) -> None:
-    assert field_name(location) == name
+    missing = {"type": "missing", "loc": location, "msg": "Field required"}
+    assert request_problem(missing, Outer).field == name
+
+
+def test_only_the_body_is_read_against_the_body_model() -> None:
+    too_young = {"type": "greater_than_equal", "loc": ("body", "age"), "ctx": {"ge": 18}}
+    assert request_problem(too_young, Outer).allowed == "18 to 120"
+    in_query = {**too_young, "loc": ("query", "age")}
+    assert request_problem(in_query, Outer).allowed == "18 or more"
 
 
 def test_ranges_and_lengths_come_from_the_constraints() -> None:

@@ -63,7 +63,7 @@ def test_a_patient_is_added_and_opens_on_its_own_page(
         ({"birth_date": "02/06/1957"}, "f-birth_date", "date"),
         ({"sex": "robot"}, "f-sex", "female"),
         ({"zip": "ABCDE"}, "f-zip", "pattern"),
-        ({"name": ""}, "f-name", "field required"),
+        ({"name": ""}, "f-name", "is required"),
     ],
 )
 def test_a_bad_patient_field_is_named_at_the_field_and_nothing_is_stored(

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from regenspine.care.protocol import OUTCOME_ORDER, CheckOutcome, ProtocolCheck
 from regenspine.care.protocol_texts import require_keys
-from regenspine.care.validation import CareInput, FieldProblem, LongText, parse_input
+from regenspine.care.validation import CareInput, LongText
+from regenspine.input_problems import FieldProblem, parse_as
 from regenspine.knowledge import EvidenceLevel
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
@@ -242,7 +243,7 @@ class AdverseEventAssessment(BaseModel):
 
 def parse_adverse_event(data: object) -> AdverseEventReport:
     """Validate decoded JSON into an AdverseEventReport, or raise InvalidInput naming the field."""
-    return parse_input(AdverseEventReport, data, "adverse_event")
+    return parse_as(AdverseEventReport, data, whole="adverse_event")
 
 
 def assess_adverse_event(report: AdverseEventReport) -> AdverseEventAssessment:

@@ -12,14 +12,8 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from regenspine.care.validation import (
-    CareInput,
-    FieldProblem,
-    LongText,
-    LotText,
-    Text,
-    parse_input,
-)
+from regenspine.care.validation import CareInput, LongText, LotText, Text
+from regenspine.input_problems import FieldProblem, parse_as
 
 CellSource = Literal["bone_marrow", "adipose", "allogeneic"]
 InjectionTarget = Literal["epidural", "facet", "intradiscal", "other"]
@@ -173,12 +167,12 @@ class ProcedureRecord(CareInput):
 
 def parse_procedure(data: object) -> ProcedureRecord:
     """Validate decoded JSON into a ProcedureRecord, or raise InvalidInput naming the field."""
-    return parse_input(ProcedureRecord, data, "procedure")
+    return parse_as(ProcedureRecord, data, whole="procedure")
 
 
 def parse_medication(data: object) -> MedicationNote:
     """Validate decoded JSON into a MedicationNote, or raise InvalidInput naming the field."""
-    return parse_input(MedicationNote, data, "medication")
+    return parse_as(MedicationNote, data, whole="medication")
 
 
 def _is_motion_segment(level: str) -> bool:

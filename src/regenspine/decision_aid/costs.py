@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from regenspine.decision_aid.cost_data import (
     UNNAMED_ABROAD,
@@ -25,7 +25,8 @@ from regenspine.decision_aid.cost_data import (
     load_cost_data,
 )
 from regenspine.decision_aid.option_content import Cited, load_options_content
-from regenspine.errors import InvalidInput, invalid_input_from
+from regenspine.errors import InvalidInput
+from regenspine.input_problems import parse_as
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.schema import StrictModel
 
@@ -131,10 +132,7 @@ class CostEstimate(StrictModel):
 
 def cost_query(**values: object) -> CostQuery:
     """Build a CostQuery, turning a validation problem into InvalidInput naming the field."""
-    try:
-        return CostQuery.model_validate(values)
-    except ValidationError as error:
-        raise invalid_input_from(error) from None
+    return parse_as(CostQuery, values)
 
 
 def travel_estimate(query: CostQuery, texts_excluded: str) -> TravelEstimate:

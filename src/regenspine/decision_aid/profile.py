@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from regenspine.errors import InvalidInput, invalid_input_from
+from regenspine.input_problems import parse_as
 
 Region = Literal["lumbar", "cervical", "thoracic"]
 Severity = Literal["mild", "moderate", "severe"]
@@ -84,56 +84,4 @@ class PatientProfile(_Closed):
 
 def parse_profile(data: Any) -> PatientProfile:
     """Validate decoded JSON into a PatientProfile, or raise InvalidInput naming the field."""
-    try:
-        return PatientProfile.model_validate(data)
-    except ValidationError as error:
-        raise _invalid_input(error) from None
-
-
-def _invalid_input(error: ValidationError) -> InvalidInput:
-    first = error.errors(include_url=False)[0]
-    location = tuple(first["loc"])
-    field = _field_path(location)
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        return InvalidInput(field, "unknown key", _keys_at(location[:-1]))
-    converted = invalid_input_from(error)
-    if kind == "literal_error":
-        return InvalidInput(field, f"unknown value {first['input']!r}", converted.allowed)
-    if kind in ("model_type", "dict_type"):
-        return InvalidInput(field, "must be a JSON object")
-    if kind == "bool_type":
-        return InvalidInput(field, converted.problem, ["true", "false"])
-    return InvalidInput(field, converted.problem, converted.allowed or _range_of(location))
-
-
-def _field_path(location: tuple[int | str, ...]) -> str:
-    """`red_flags[1]`, `imaging.bony_compression_percent`; `profile` for the whole document."""
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "profile"
-
-
-def _model_at(location: tuple[int | str, ...]) -> type[BaseModel]:
-    return ImagingFindings if location[:1] == ("imaging",) else PatientProfile
-
-
-def _keys_at(location: tuple[int | str, ...]) -> list[str]:
-    return list(_model_at(location).model_fields)
-
-
-def _range_of(location: tuple[int | str, ...]) -> str | None:
-    """The allowed range of a numeric field, read from its constraints (e.g. `0 to 100`)."""
-    if not location or not isinstance(location[-1], str):
-        return None
-    info = _model_at(location[:-1]).model_fields.get(location[-1])
-    if info is None:
-        return None
-    low = high = None
-    for rule in info.metadata:
-        low = getattr(rule, "ge", low)
-        high = getattr(rule, "le", high)
-    if low is None:
-        return None
-    return f"{low:g} to {high:g}" if high is not None else f"{low:g} or more"
+    return parse_as(PatientProfile, data, whole="profile")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.screening import screen_candidate
-from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as
+from regenspine.errors import Conflict, InvalidInput, NotFound
+from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import Consent, Episode, Screening, User
 from regenspine.registry.models.base import as_plain

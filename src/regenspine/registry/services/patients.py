@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as
+from regenspine.errors import Conflict, InvalidInput, NotFound
+from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, allows, require
 from regenspine.registry.models import Patient, PatientIdentity, User
 from regenspine.registry.services.audit import record_audit

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from regenspine.care import AdverseEventAssessment, assess_adverse_event, parse_adverse_event
-from regenspine.errors import InvalidInput, NotFound, parse_as
+from regenspine.errors import InvalidInput, NotFound
+from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import AdverseEvent, Intervention, Procedure, User
 from regenspine.registry.services.audit import record_audit

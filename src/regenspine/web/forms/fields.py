@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from starlette.datastructures import ImmutableMultiDict
 
 from regenspine.errors import InvalidInput, RegenspineError
+from regenspine.input_problems import allowed_range
+from regenspine.input_problems import bounds as field_bounds
 from regenspine.web.plumbing.input_guard import MAX_RECORD_ID, NO_NUL, NUL, RECORD_ID_RANGE
-from regenspine.web.plumbing.validation import allowed_range
 
 T = TypeVar("T")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -91,11 +92,7 @@ def range_of(model: type[BaseModel], field: str) -> str | None:
 
 def bounds(model: type[BaseModel], field: str) -> tuple[float | None, float | None]:
     """(lowest, highest) allowed value of a numeric model field, for input min and max."""
-    low = high = None
-    for rule in model.model_fields[field].metadata:
-        low = getattr(rule, "ge", low)
-        high = getattr(rule, "le", high)
-    return low, high
+    return field_bounds(model.model_fields[field])
 
 
 def whole_number(form: FormFields, name: str, allowed: str | None = None) -> int:

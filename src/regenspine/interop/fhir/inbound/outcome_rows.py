@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regenspine.care import parse_adverse_event, parse_timepoint
-from regenspine.errors import parse_as
+from regenspine.input_problems import parse_as
 from regenspine.instruments import score
 from regenspine.interop.fhir.inbound.read import BadResource, ParsedResource
 from regenspine.interop.fhir.inbound.rows import (

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from regenspine.care import parse_procedure
-from regenspine.errors import InvalidInput, parse_as
+from regenspine.errors import InvalidInput
+from regenspine.input_problems import parse_as
 from regenspine.interop.fhir.inbound.read import BadResource, ParsedResource
 from regenspine.interop.fhir.mapping import (
     EPISODE_SEVERITY,
