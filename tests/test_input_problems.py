@@ -126,8 +126,8 @@ SCAN_KEYS = ["percent", "volume_ml", "started", "ended"]
             ["leg_pain", "numbness"],
         ),
         (good(smoker="yes"), "smoker", "input should be a valid boolean", ["true", "false"]),
-        (good(scan=[1, 2]), "scan", "must be a JSON object", "a JSON object"),
-        ([good()], "visit", "must be a JSON object", "a JSON object"),
+        (good(scan=[1, 2]), "scan", "is not a JSON object", "a JSON object"),
+        ([good()], "visit", "is not a JSON object", "a JSON object"),
         (
             good(scan={"percent": 1.0, "volume_ml": 1.0, "started": 5, "ended": 4}),
             "scan.ended",

@@ -132,7 +132,7 @@ def _problem_at(spot: Spot, kind: str, detail: Mapping[str, Any]) -> tuple[str, 
     if kind == "missing":
         return "is required", accepted(spot.field)
     if kind in NOT_AN_OBJECT:
-        return "must be a JSON object", "a JSON object"
+        return "is not a JSON object", "a JSON object"
     if kind in ("literal_error", "enum"):
         listed = choices(spot.field) or _expected(context)
         return f"unknown value {detail.get('input')!r}", listed

@@ -254,5 +254,5 @@ def test_unknown_key_lists_the_allowed_keys_and_a_missing_field_is_named() -> No
     del answers["red_flags"]
     with pytest.raises(InvalidInput, match="red_flags: is required"):
         parse_profile(answers)
-    with pytest.raises(InvalidInput, match="profile: must be a JSON object"):
+    with pytest.raises(InvalidInput, match="profile: is not a JSON object"):
         parse_profile([answers])
