@@ -35,7 +35,9 @@ def facts(
     table = Table("id", "statement", "evidence", "sources", show_lines=True)
     for fact in chosen:
         label = fact.evidence_level.value + (" (claim)" if fact.is_claim else "")
-        table.add_row(fact.id, with_detail(fact.statement, fact.detail), label, ", ".join(fact.sources))
+        table.add_row(
+            fact.id, with_detail(fact.statement, fact.detail), label, ", ".join(fact.sources)
+        )
     out = console()
     out.print(table)
     out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")

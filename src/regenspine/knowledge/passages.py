@@ -12,7 +12,8 @@ import datetime as dt
 from functools import cache
 
 from regenspine.knowledge.loader import load_knowledge, read_data
-from regenspine.knowledge.readability import Passage, StrictModel, strings_under, summarise
+from regenspine.knowledge.readability import Passage, strings_under, summarise
+from regenspine.knowledge.schema import StrictModel
 
 # Fewer words than this is a label or a heading (a scale point, a button): the Flesch-Kincaid
 # formula was fitted on running prose and gives meaningless grades for a handful of words.

