@@ -42,7 +42,7 @@ def test_visible_text_leaves_out_detail_citations_and_navigation() -> None:
         'first. <span class="cites">[1]</span></p><details class="more-detail"><summary>More '
         "detail</summary><p>Precise wording kept for later reading</p></details></main>"
     )
-    assert visible_blocks(html) == ["Plain words a person reads first.", "More detail"]
+    assert visible_blocks(html) == ["Plain words a person reads first."]
 
 
 @pytest.mark.parametrize("name", [*PUBLIC_PAGES, "summary"])
