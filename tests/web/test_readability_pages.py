@@ -52,3 +52,13 @@ def test_page_meets_the_goal_or_its_ceiling(client: TestClient, name: str) -> No
     summary = summarise(page_passages(name, rendered(client, name)))
     problems = exceeded(summary, limits)
     assert not problems, "\n".join([f"{name}: " + "; ".join(problems), *report_lines(summary)])
+
+
+def test_a_fact_with_detail_shows_it_under_more_detail(client: TestClient) -> None:
+    fact = load_knowledge().fact("conservative_care.delitto_pt_vs_surgery")
+    assert fact.detail
+    page = client.get("/learn/alternatives").text
+    block = page.split('id="fact-conservative_care-delitto_pt_vs_surgery"')[1].split("</div>")[0]
+    assert '<details class="more-detail"><summary>More detail</summary>' in block
+    assert "decompression" in block.split("<details")[1]
+    assert "decompression" not in block.split("<details")[0]
