@@ -85,3 +85,11 @@ def test_faq_empty_question_exits_2() -> None:
     result = runner.invoke(app, ["faq", "  "])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: question: is empty")
+
+
+def test_facts_print_the_detail_under_the_plain_statement() -> None:
+    result = CliRunner().invoke(app, ["facts", "conservative_care", "--json"])
+    chosen = {f["id"]: f for f in json.loads(result.stdout)["facts"]}
+    assert chosen["conservative_care.what_it_is"]["detail"].startswith("Conservative care means")
+    text = CliRunner().invoke(app, ["facts", "conservative_care"]).stdout
+    assert "More detail:" in " ".join(text.split())

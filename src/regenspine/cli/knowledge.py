@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -34,10 +35,19 @@ def facts(
     table = Table("id", "statement", "evidence", "sources", show_lines=True)
     for fact in chosen:
         label = fact.evidence_level.value + (" (claim)" if fact.is_claim else "")
-        table.add_row(fact.id, fact.statement, label, ", ".join(fact.sources))
+        table.add_row(
+            fact.id, with_detail(fact.statement, fact.detail), label, ", ".join(fact.sources)
+        )
     out = console()
     out.print(table)
     out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")
+
+
+def with_detail(plain: str, detail: str | None) -> str:
+    """The plain text, and the precise wording indented under it as "More detail"."""
+    if not detail:
+        return escape(plain)
+    return f"{escape(plain)}\n\n  [dim]More detail: {escape(detail)}[/dim]"
 
 
 @commands.command()
@@ -67,8 +77,10 @@ def conflicts(as_json: JsonFlag = False) -> None:
         out.print(f"[bold]{conflict.title}[/bold]  ({conflict.id}, {conflict.between})")
         for position in conflict.positions:
             cited = ", ".join(position.sources)
-            out.print(f"  - {position.claim} [{position.evidence_level.value}; {cited}]")
-        out.print(f"  Evidence: {conflict.assessment} [{', '.join(conflict.assessment_sources)}]")
+            claim = with_detail(position.claim, position.detail)
+            out.print(f"  - {claim} \\[{position.evidence_level.value}; {cited}]")
+        assessment = with_detail(conflict.assessment, conflict.detail)
+        out.print(f"  Evidence: {assessment} \\[{', '.join(conflict.assessment_sources)}]")
         out.print()
     out.print(f"[italic]{knowledge.text('disclaimer')}[/italic]")
 
@@ -93,7 +105,7 @@ def faq(
         claim_note = ", a claim, not established fact" if answer.is_claim else ""
         label = answer.evidence_level + claim_note
         out.print(f"[bold]{number}. {answer.topic_title}[/bold]  [dim]({label})[/dim]")
-        out.print(answer.answer)
+        out.print(with_detail(answer.answer, answer.detail))
         for source in answer.sources:
             out.print(f"   [dim]source: {source.title} ({source.where})[/dim]")
         out.print()

@@ -41,6 +41,8 @@ class FaqAnswer(BaseModel):
     topic: str
     topic_title: str
     answer: str
+    # The precise wording behind the plain answer, when the fact has one.
+    detail: str | None = None
     sources: list[SourceRef]
     evidence_level: str
     is_claim: bool
@@ -83,7 +85,8 @@ def _words(text: str, stopwords: frozenset[str]) -> list[str]:
 
 def _document(fact: Fact, knowledge: KnowledgeBase, stopwords: frozenset[str]) -> list[str]:
     title = knowledge.topic(fact.topic).title
-    text = " ".join([title, fact.statement, *fact.keywords])
+    # The precise wording stays searchable: a question may use its terms ("361", "IND").
+    text = " ".join([title, fact.statement, fact.detail or "", *fact.keywords])
     return _stem(_words(text, stopwords))
 
 
@@ -128,6 +131,7 @@ def _answer(fact: Fact, knowledge: KnowledgeBase) -> FaqAnswer:
         topic=fact.topic,
         topic_title=knowledge.topic(fact.topic).title,
         answer=fact.statement.strip(),
+        detail=fact.detail.strip() if fact.detail else None,
         sources=_source_refs(fact, knowledge),
         evidence_level=fact.evidence_level.value,
         is_claim=fact.is_claim,

@@ -63,7 +63,10 @@ class Fact(StrictModel):
 
     id: Identifier = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
     topic: Identifier
+    # The plain version a patient reads first; `detail` keeps the precise wording (legal terms,
+    # trial design, exact figures) behind a "More detail" disclosure. Both rest on `sources`.
     statement: str = Field(min_length=10)
+    detail: str | None = Field(default=None, min_length=10)
     sources: tuple[Identifier, ...] = Field(min_length=1)
     evidence_level: EvidenceLevel
     last_reviewed: dt.date
@@ -77,6 +80,7 @@ class Position(StrictModel):
     """One side of a disagreement between sources."""
 
     claim: str = Field(min_length=10)
+    detail: str | None = Field(default=None, min_length=10)
     sources: tuple[Identifier, ...] = Field(min_length=1)
     evidence_level: EvidenceLevel
 
@@ -89,7 +93,9 @@ class Conflict(StrictModel):
     title: str
     between: Literal["seeds", "seeds_and_evidence", "evidence"]
     positions: tuple[Position, ...] = Field(min_length=2)
+    # A plain assessment, and optionally its precise wording shown under "More detail".
     assessment: str = Field(min_length=10)
+    detail: str | None = Field(default=None, min_length=10)
     assessment_sources: tuple[Identifier, ...] = Field(min_length=1)
     last_reviewed: dt.date
 

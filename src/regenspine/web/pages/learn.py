@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from regenspine.errors import NotFound
 from regenspine.knowledge import Conflict, Fact, Topic, load_knowledge
+from regenspine.knowledge.passages import knowledge_base_grade
 from regenspine.web.labels import EVIDENCE_LABELS, words
 from regenspine.web.rendering import listed_source, render
 
@@ -105,5 +106,7 @@ def about(request: Request) -> HTMLResponse:
         "conflict_count": len(knowledge.conflicts),
         "sources": [listed_source(n, s) for n, s in enumerate(knowledge.sources, start=1)],
         "evidence_levels": EVIDENCE_LABELS,
+        # IPDAS asks a decision aid to report its reading level; measured once a process.
+        "reading": knowledge_base_grade(),
     }
     return render(request, "pages/about.html.j2", context)
