@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
-from tests.cli.registry_clinic import (
+from tests.factories.cli import (
     PASSWORD,
     REGISTRY_KEY,
     Clinic,
