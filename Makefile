@@ -37,9 +37,15 @@ demo: $(STAMP)
 
 test: lint imports typecheck pytest
 
-# The pure packages and the unit tests that need no database, browser or server: well under a
-# minute, for the edit-test loop. `make test` stays the gate.
-FAST_TESTS := tests/knowledge tests/decision_aid tests/care tests/instruments tests/test_architecture.py
+# The pure packages and the unit tests that need no database, browser or server (the decision-aid
+# CLI commands, figures, estimates, de-identification and FHIR validation): well under a minute,
+# for the edit-test loop. `make test` stays the gate.
+FAST_TESTS := tests/knowledge tests/decision_aid tests/care tests/instruments tests/test_architecture.py \
+	tests/analytics/test_estimates.py tests/analytics/test_report_figures.py \
+	tests/analytics/test_responder_rule.py tests/interop/test_deidentify.py \
+	tests/interop/fhir/test_validation.py tests/web/test_validation.py tests/cli/test_app.py \
+	tests/cli/test_claims_cli.py tests/cli/test_knowledge_cli.py tests/cli/test_options_cli.py \
+	tests/cli/test_score_cli.py tests/cli/test_screening_cli.py tests/cli/test_values_cli.py
 test-fast: $(STAMP)
 	$(BIN)/pytest -n auto -m "not browser and not postgres" $(FAST_TESTS)
 

@@ -1,24 +1,30 @@
-"""Shared test fixtures."""
+"""Shared test fixtures (the factories they call are in tests/factories/)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from tests.factories.databases import BACKENDS, POSTGRES_ENV, POSTGRES_URL, postgres_database
+from tests.factories.registry import PASSWORD, ROLE_USERS, Acting, patient_record
 
 from regenspine.config import Settings
 from regenspine.registry.database import Registry
 from regenspine.registry.migrate import upgrade
+from regenspine.registry.models import User
+from regenspine.registry.services.episodes import open_episode
+from regenspine.registry.services.patients import add_patient
+from regenspine.registry.services.users import add_user, find_user
 
 # Flags that keep headless Chromium off the network and quiet in a sandboxed machine.
 HEADLESS_FLAGS = (
@@ -42,13 +48,6 @@ def headless_chromium(tmp_path: Path) -> list[str]:
     return [found, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]
 
 
-# Registry databases: every test gets a fresh SQLite file, and PostgreSQL when configured.
-POSTGRES_ENV = "REGENSPINE_TEST_POSTGRES_URL"
-POSTGRES_URL = os.environ.get(POSTGRES_ENV, "")
-# Without a server the PostgreSQL variant is left out entirely; the report header says so once.
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-
-
 def pytest_report_header() -> str:
     """One line at the top of every run saying which databases the registry tests use."""
     if POSTGRES_URL:
@@ -62,29 +61,13 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@contextmanager
-def _postgres_database(template: str | None = None) -> Iterator[str]:
-    admin_url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"regenspine_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    copy = f' TEMPLATE "{template}"' if template else ""
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture
 def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """An empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
         return
-    with _postgres_database() as url:
+    with postgres_database() as url:
         yield url
 
 
@@ -97,7 +80,7 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     if not POSTGRES_URL:
         yield templates
         return
-    with _postgres_database() as url:
+    with postgres_database() as url:
         _migrate(url)
         templates["postgresql"] = make_url(url).database or ""
         yield templates
@@ -121,7 +104,7 @@ def registry(
         yield opened
         opened.dispose()
         return
-    with _postgres_database(template=migrated_templates["postgresql"]) as url:
+    with postgres_database(template=migrated_templates["postgresql"]) as url:
         opened = Registry(url)
         yield opened
         opened.dispose()
@@ -162,3 +145,39 @@ def smtp_server() -> Iterator[tuple[Settings, list[bytes]]]:
         yield settings, received
     finally:
         controller.stop()
+
+
+# Registry staff: the service and web tests act as these users.
+
+
+@pytest.fixture
+def staffed(registry: Registry) -> Registry:
+    """The registry with one active user for each role."""
+    with registry.transaction() as session:
+        admin = add_user(session, None, username="ada", role="admin", password=PASSWORD)
+        for role, username in ROLE_USERS.items():
+            if role != "admin":
+                add_user(session, admin, username=username, role=role, password=PASSWORD)
+    return registry
+
+
+@pytest.fixture
+def acting(staffed: Registry) -> Callable[[str], Any]:
+    """`with acting("clinician") as (session, user):` one transaction as that role's user."""
+
+    @contextmanager
+    def _acting(role: str) -> Iterator[tuple[Session, User]]:
+        with staffed.transaction() as session:
+            yield session, find_user(session, ROLE_USERS[role])
+
+    return _acting
+
+
+@pytest.fixture
+def patient_key(acting: Acting) -> str:
+    """A registered patient with an open lumbar episode started 2026-09-01."""
+    with acting("clinician") as (session, user):
+        patient = add_patient(session, user, patient_record(), "test")
+        episode = {"region": "lumbar", "severity": "moderate", "started_on": date(2026, 9, 1)}
+        open_episode(session, user, patient.registry_key, episode, "test")
+        return patient.registry_key

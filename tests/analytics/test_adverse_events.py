@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from scipy.stats import chi2
-from tests.analytics.registry_cases import Case, add_cases
-from tests.analytics.test_outcomes import report_of
+from tests.factories.cases import Case, add_cases, report_of
 
 from regenspine.registry.database import Registry
 

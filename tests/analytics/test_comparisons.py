@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 from scipy.stats import t as student_t
-from tests.analytics.registry_cases import PROCEDURE_DAY, add_cases, odi_case
-from tests.analytics.test_outcomes import report_of
+from tests.factories.cases import PROCEDURE_DAY, add_cases, odi_case, report_of
 
 from regenspine.analytics.comparisons import GroupOutcome
 from regenspine.registry.database import Registry

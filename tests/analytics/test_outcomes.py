@@ -7,34 +7,12 @@ import statistics
 from datetime import date
 
 import pytest
-from tests.analytics.registry_cases import AS_OF, Case, add_cases, odi_case
+from tests.factories.cases import Case, Z, add_cases, odi_case, report_of, row
 
-from regenspine.analytics.cohort import report_filters
-from regenspine.analytics.outcomes import OutcomeRow, relative_rule, responder_definitions
-from regenspine.analytics.report import RegistryReport, build_report
+from regenspine.analytics.outcomes import relative_rule, responder_definitions
 from regenspine.registry.database import Registry
 
-Z = 1.959964  # standard normal quantile for 95%
 T_6 = 2.446912  # t quantile, 97.5%, 6 degrees of freedom (printed tables)
-
-
-def report_of(registry: Registry, as_of: date = AS_OF, **filters: object) -> RegistryReport:
-    """Build the report of the registry as the CLI does (one transaction, filters checked)."""
-    with registry.transaction() as session:
-        return build_report(session.connection(), report_filters(**filters), as_of)  # type: ignore[arg-type]
-
-
-def row(
-    report: RegistryReport, instrument: str, timepoint: str, measure: str = "score"
-) -> OutcomeRow:
-    """The outcome row of an instrument, measure and timepoint."""
-    matches = [
-        r
-        for r in report.outcomes
-        if (r.instrument, r.measure, r.timepoint) == (instrument, measure, timepoint)
-    ]
-    assert len(matches) == 1, [(r.instrument, r.measure, r.timepoint) for r in report.outcomes]
-    return matches[0]
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from sqlalchemy import select
-from tests.analytics.registry_cases import Case, add_cases, odi_case
+from tests.factories.cases import Case, add_cases, odi_case
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.analytics.registry_cases import AS_OF, PROCEDURE_DAY, Case, add_cases, odi_case
-from tests.analytics.test_outcomes import report_of, row
+from tests.factories.cases import (
+    AS_OF,
+    PROCEDURE_DAY,
+    Case,
+    add_cases,
+    odi_case,
+    report_of,
+    responders_and_not,
+    row,
+)
 
 from regenspine.analytics.similar_patients import (
     MAIN_INSTRUMENT,
@@ -34,13 +42,6 @@ def outcome_of(
     """The registry numbers as a face asks for them."""
     with registry.engine.connect() as connection:
         return registry_outcome(connection, region, severity, as_of)
-
-
-def responders_and_not(responders: int, others: int, **changes: object) -> list[Case]:
-    """ODI 40 -> 20 (a 50% fall) for responders, 40 -> 36 (10%) for the others."""
-    return [odi_case(40, 20, **changes) for _ in range(responders)] + [
-        odi_case(40, 36, **changes) for _ in range(others)
-    ]
 
 
 def test_the_threshold_is_the_issues_thirty() -> None:

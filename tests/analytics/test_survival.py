@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from tests.analytics.registry_cases import Case, add_cases
-from tests.analytics.test_outcomes import Z, report_of
+from tests.factories.cases import Case, Z, add_cases, report_of
 
 from regenspine.registry.database import Registry
 

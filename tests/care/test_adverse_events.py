@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.care.samples import DELETE, changed
+from tests.factories.procedures import DELETE, changed
 
 from regenspine.care import (
     AdverseEventReport,

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tests.care.samples import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, DELETE, changed
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, DELETE, changed
 
 from regenspine.care import parse_medication, parse_procedure
 from regenspine.errors import InvalidInput

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.analytics.registry_cases import add_cases
-from tests.analytics.test_similar_patients import responders_and_not
-from tests.support import candidate_profile
+from tests.factories.cases import add_cases, responders_and_not
+from tests.factories.profiles import candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
-from tests.cli.registry_clinic import (
+from tests.factories.cli import (
     PASSWORD,
     REGISTRY_KEY,
     Clinic,
@@ -24,8 +24,10 @@ from tests.cli.registry_clinic import (
 from typer.testing import Result
 
 from regenspine.registry.database import Registry
+from regenspine.registry.migrate import MIGRATIONS
 from regenspine.registry.models import User
 
+VERSIONS = MIGRATIONS / "versions"
 NOT_READY = (
     "error: database: the registry database has no registry tables yet; "
     "run `regenspine db upgrade` first"
@@ -76,6 +78,28 @@ def test_registry_commands_wait_for_db_upgrade_then_status_says_ready(
     assert status.stdout.strip().endswith(f"at {before['head']}, newest {before['head']}: ready")
     again = run_json("db", "upgrade", "--json")
     assert again["from"] == again["to"] == before["head"]
+
+
+def test_db_revision_without_model_changes_writes_nothing(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    point_cli_at(database_url, monkeypatch, tmp_path)
+    before = sorted(path.name for path in VERSIONS.glob("*.py"))
+    said = run("db", "revision", "-m", "Nothing new")
+    assert (said.exit_code, said.stderr) == (0, "")
+    assert said.stdout == (
+        "No model changes: the migrations already build the models; nothing written.\n"
+    )
+    assert sorted(path.name for path in VERSIONS.glob("*.py")) == before
+    assert run_json("db", "status", "--json")["ready"] is True
+    as_json = run_json("db", "revision", "-m", "Nothing new", "--json")
+    assert as_json == {"revision": None, "checks_to_write_by_hand": []}
+
+
+def test_db_revision_needs_a_message() -> None:
+    said = run("db", "revision")
+    assert said.exit_code == 2
+    assert "--message" in said.stderr
 
 
 # users

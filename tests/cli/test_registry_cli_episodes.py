@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.cli.registry_clinic import Clinic, error_line, open_clinic, run, run_json
-from tests.support import candidate_profile
+from tests.factories.cli import Clinic, error_line, open_clinic, run, run_json
+from tests.factories.profiles import candidate_profile
 
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Consent

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.cli.registry_clinic import (
+from tests.factories.cli import (
     Clinic,
     adverse_event_record,
     error_line,

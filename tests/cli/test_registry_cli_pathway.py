@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.care.samples import ALLOGENEIC_PROCEDURE, DELETE
-from tests.cli.registry_clinic import (
+from tests.factories.cli import (
     Clinic,
     error_line,
     open_clinic,
@@ -18,6 +17,7 @@ from tests.cli.registry_clinic import (
     run,
     run_json,
 )
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE, DELETE
 from typer.testing import Result
 
 from regenspine.care.protocol import CHECK_IDS

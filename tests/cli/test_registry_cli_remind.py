@@ -8,8 +8,8 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from tests.care.samples import BONE_MARROW_PROCEDURE, changed
-from tests.cli.registry_clinic import Clinic, error_line, open_clinic, run
+from tests.factories.cli import Clinic, error_line, open_clinic, run
+from tests.factories.procedures import BONE_MARROW_PROCEDURE, changed
 
 from regenspine.config import Settings
 from regenspine.registry.database import Registry

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
-from tests.support import candidate_profile
+from tests.factories.profiles import candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

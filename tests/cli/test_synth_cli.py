@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from sqlalchemy import func, select
-from tests.cli.registry_clinic import error_line, point_cli_at
+from tests.factories.cli import error_line, point_cli_at
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support import SURE_IDS, VALUE_IDS, candidate_profile
+from tests.factories.profiles import SURE_IDS, VALUE_IDS, candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

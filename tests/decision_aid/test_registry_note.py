@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from tests.documents.test_summary_print import VALUES, _printed_pages
-from tests.support import candidate_profile
+from tests.factories.browser import printed_pages
+from tests.factories.profiles import VALUES, candidate_profile
 
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import parse_profile
@@ -165,4 +165,4 @@ def test_summary_with_the_registry_line_still_prints_on_one_page(
         prepared_on=dt.date(2026, 12, 1),
         registry=registry,
     )
-    assert _printed_pages(render_summary_html(summary), tmp_path, headless_chromium) == 1
+    assert printed_pages(render_summary_html(summary), tmp_path, headless_chromium) == 1

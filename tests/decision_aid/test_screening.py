@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.support import candidate_profile
+from tests.factories.profiles import candidate_profile
 
 from regenspine.decision_aid import screening
 from regenspine.decision_aid.profile import (

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from tests.support import candidate_profile
+from tests.factories.profiles import candidate_profile
 
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import PatientProfile, parse_profile

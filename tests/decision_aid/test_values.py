@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from tests.support import SURE_IDS, VALUE_IDS
+from tests.factories.profiles import SURE_IDS, VALUE_IDS
 
 from regenspine.decision_aid.values import (
     UNSURE,

@@ -1,6 +1,6 @@
 """Issue 7 §3: no identifier planted in the registry reaches any file of a de-identified export.
 
-The planted patient (tests/interop/export_clinic.py) is 91, lives in a restricted three-digit
+The planted patient (tests/factories/exports.py) is 91, lives in a restricted three-digit
 ZIP area and has a name, e-mail, phone and MRN; the same identifiers are typed into every
 free-text field (episode note, consent form version, screening profile, harvest site, device,
 lot number, operator, medicine and its note, adverse-event description, later treatment). The
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Date, DateTime, select
-from tests.cli.registry_clinic import Clinic
-from tests.interop.export_clinic import (
+from tests.factories.cli import Clinic
+from tests.factories.exports import (
     ZEBULON,
     exported_files,
     fill_course,

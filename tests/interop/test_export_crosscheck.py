@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from tests.analytics.registry_cases import AS_OF, Case, add_cases
-from tests.cli.registry_clinic import Clinic
-from tests.interop.export_clinic import read_rows, run_export
+from tests.factories.cases import AS_OF, Case, add_cases
+from tests.factories.cli import Clinic
+from tests.factories.exports import read_rows, run_export
 
 from regenspine.analytics.cohort import report_filters
 from regenspine.analytics.outcomes import RELATIVE_RULE_INSTRUMENTS, ZCQ_RULE, relative_rule

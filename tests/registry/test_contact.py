@@ -7,8 +7,8 @@ from email import message_from_bytes
 
 import pytest
 from sqlalchemy import select
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import Acting, row_counts
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.registry import Acting, row_counts
 
 from regenspine.config import Settings
 from regenspine.errors import Conflict, Forbidden, Gone, InvalidInput

@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import CheckConstraint, MetaData, String, column, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from regenspine.errors import RegenspineError
+from regenspine.registry.check_constraints import (
+    CheckDifference,
+    allowed_values,
+    check_constraint_differences,
+)
 from regenspine.registry.database import Registry
 from regenspine.registry.migrate import (
     current_revision,
@@ -19,7 +24,7 @@ from regenspine.registry.migrate import (
     require_current,
     upgrade,
 )
-from regenspine.registry.models import AuditEvent, Base
+from regenspine.registry.models import INTERVENTION_KINDS, AuditEvent, Base
 
 TABLES = {
     "api_token",
@@ -65,6 +70,74 @@ def test_migrations_match_the_models(registry: Registry) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_check_constraints_allow_what_the_models_allow(registry: Registry) -> None:
+    assert check_constraint_differences(registry.engine, Base.metadata) == []
+    reflected = inspect(registry.engine).get_check_constraints("intervention")
+    assert [allowed_values(found["sqltext"]) for found in reflected] == [
+        frozenset(INTERVENTION_KINDS)
+    ]
+
+
+def _models_copy() -> MetaData:
+    copy = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(copy)
+    return copy
+
+
+def test_a_kind_added_to_a_model_vocabulary_is_reported(registry: Registry) -> None:
+    models = _models_copy()
+    intervention = models.tables["intervention"]
+    kinds = next(c for c in intervention.constraints if isinstance(c, CheckConstraint))
+    intervention.constraints.remove(kinds)
+    widened = (*INTERVENTION_KINDS[1:], "acupuncture")
+    intervention.append_constraint(CheckConstraint(column("kind", String).in_(widened), kinds.name))
+    differences = check_constraint_differences(registry.engine, models)
+    assert differences == [
+        CheckDifference(
+            "intervention",
+            "ck_intervention_intervention_kind",
+            only_in_models=frozenset({"acupuncture"}),
+            only_in_database=frozenset({"decompression"}),
+        )
+    ]
+    assert str(differences[0]) == (
+        "intervention.ck_intervention_intervention_kind allows different values: "
+        "only the models allow acupuncture; only the database allows decompression"
+    )
+
+
+def test_a_new_or_changed_range_check_is_reported(registry: Registry) -> None:
+    models = _models_copy()
+    adverse_event = models.tables["adverse_event"]
+    grade = next(c for c in adverse_event.constraints if c.name == "ck_adverse_event_ctcae_grade")
+    adverse_event.constraints.remove(grade)
+    adverse_event.append_constraint(CheckConstraint("grade BETWEEN 1 AND 4", name="ctcae_grade"))
+    episode = models.tables["episode"]
+    episode.append_constraint(CheckConstraint("id > 0", name="positive_id"))
+    assert [str(found) for found in check_constraint_differences(registry.engine, models)] == [
+        "adverse_event.ck_adverse_event_ctcae_grade allows different values: "
+        "only the models allow 4; only the database allows 5",
+        "episode.ck_episode_positive_id is missing",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sqltext", "values"),
+    [
+        ("kind IN ('a', 'b''s')", {"a", "b's"}),
+        (
+            "kind::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])",
+            {"a", "b"},
+        ),
+        ("grade >= 1 AND grade <= 5", {"1", "5"}),
+        ("score_2 BETWEEN -1.5 AND 10", {"-1.5", "10"}),
+    ],
+)
+def test_allowed_values_read_both_engines_spellings(sqltext: str, values: set[str]) -> None:
+    assert allowed_values(sqltext) == values
 
 
 def test_constraints_carry_the_naming_convention(registry: Registry) -> None:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 from sqlalchemy import inspect
-from tests.registry.conftest import Acting, patient_record, row_counts
-from tests.support import candidate_profile
+from tests.factories.profiles import candidate_profile
+from tests.factories.registry import Acting, patient_record, row_counts
 
 from regenspine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from regenspine.registry.database import Registry

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.care.samples import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, DELETE, changed
-from tests.registry.conftest import Acting, row_counts
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, DELETE, changed
+from tests.factories.registry import Acting, row_counts
 
 from regenspine.errors import Forbidden, InvalidInput
 from regenspine.registry.database import Registry

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import Acting
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.registry import Acting
 
 from regenspine.registry.services.audit import audit_trail
 from regenspine.registry.services.followups import record_assessment

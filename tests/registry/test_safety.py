@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import Acting, row_counts
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.registry import Acting, row_counts
 
 from regenspine.errors import InvalidInput, NotFound
 from regenspine.registry.database import Registry

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.registry.conftest import PASSWORD, Acting
+from tests.factories.registry import PASSWORD, Acting
 
 from regenspine.errors import Conflict, Forbidden, InvalidInput
 from regenspine.registry.access import Permission, allows

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.conftest import BACKENDS, _postgres_database
-from tests.registry.conftest import row_counts
+from tests.factories.databases import BACKENDS, postgres_database
+from tests.factories.registry import row_counts
 
 from regenspine.care import follow_up_schedule, questionnaires_for
 from regenspine.errors import Conflict, InvalidInput
@@ -58,7 +58,7 @@ def _migrated_copy(backend: str, templates: dict[str, str], folder: Path) -> Ite
         yield opened
         opened.dispose()
         return
-    with _postgres_database(template=templates["postgresql"]) as url:
+    with postgres_database(template=templates["postgresql"]) as url:
         opened = Registry(url)
         yield opened
         opened.dispose()

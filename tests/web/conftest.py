@@ -4,27 +4,19 @@ server, one Chromium and one page per viewport for the whole session (kept fast)
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import (  # noqa: F401  (fixtures the workspace tests use)
-    Acting,
-    acting,
-    patient_key,
-    staffed,
-)
-from tests.web.clinic_support import Clinic, sign_in
-from tests.web.support import Tab
+from tests.factories.browser import browser_tab, serving
+from tests.factories.pages import Tab
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.registry import Acting
+from tests.factories.workspace import Clinic, sign_in
 
 from regenspine.config import Settings
 from regenspine.registry.database import Registry
@@ -33,11 +25,6 @@ from regenspine.registry.services.procedures import record_procedure
 from regenspine.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
-VIEWPORTS: dict[str, dict[str, Any]] = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-}
 
 
 @pytest.fixture(scope="session")
@@ -50,26 +37,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 def client(app: FastAPI) -> TestClient:
     """A test client that returns error responses instead of raising."""
     return TestClient(app, raise_server_exceptions=False)
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn on a free port in a background thread; yields its base URL."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    started = threading.Event()
-    while thread.is_alive() and not server.started:
-        started.wait(0.02)
-    if not server.started:
-        pytest.fail("the test web server did not start")
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join()
-    listener.close()
 
 
 @pytest.fixture(scope="session")
@@ -95,21 +62,6 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@contextmanager
-def browser_tab(browser: Any, base_url: str, name: str) -> Iterator[Tab]:
-    """A fresh browser context and page for a viewport (`phone` or `desktop`) on `base_url`."""
-    context = browser.new_context(**VIEWPORTS[name], accept_downloads=True)
-    # axe-core is added to every page through the DevTools protocol, which the pages' script
-    # policy does not govern; it makes no requests.
-    context.add_init_script(path=str(AXE_SCRIPT))
-    page = context.new_page()
-    tab = Tab(name=name, page=page, base_url=base_url)
-    page.on("request", lambda request: tab.requests.append(request.url))
-    page.on("console", lambda message: tab.console.append(f"{message.type}: {message.text}"))
-    yield tab
-    context.close()
-
-
 @pytest.fixture(scope="session")
 def phone(browser: Any, live_server: str) -> Iterator[Tab]:
     """A 390 px wide phone page."""
@@ -132,7 +84,7 @@ def tab(request: pytest.FixtureRequest) -> Tab:
 
 
 @pytest.fixture
-def clinic_app(staffed: Registry, tmp_path: Path) -> FastAPI:  # noqa: F811
+def clinic_app(staffed: Registry, tmp_path: Path) -> FastAPI:
     """The whole app on the test's registry (one user per role), with its own data folder."""
     return create_app(Settings(data_dir=tmp_path / "web-data"), staffed)
 
@@ -149,7 +101,7 @@ def signed_in(clinic_app: FastAPI) -> Callable[[str], Clinic]:
 
 
 @pytest.fixture
-def visit_due_today(acting: Acting, patient_key: str) -> int:  # noqa: F811
+def visit_due_today(acting: Acting, patient_key: str) -> int:
     """The 2-week follow-up id of a bone marrow procedure done two weeks ago (due today)."""
     performed_on = dt.date.today() - dt.timedelta(days=14)
     document = {"patient": patient_key, **BONE_MARROW_PROCEDURE}

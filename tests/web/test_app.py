@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.support import candidate_form
+from tests.factories.pages import candidate_form
 
 from regenspine.config import Settings
 from regenspine.registry.migrate import current_revision, head_revision

@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.web.support import Tab
+from tests.factories.browser import (
+    outside_requests,
+    policy_violations,
+    serious_accessibility_problems,
+)
+from tests.factories.pages import Tab
 
 from regenspine.knowledge import load_knowledge
 
@@ -32,29 +37,6 @@ PUBLIC_PAGES: dict[str, str] = {
     "faq": "/faq?q=Is+it+covered+by+insurance",
     "not-found": "/no-such-page",
 }
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3)
-      .map(n => n.target.join(' ')).join(' | ')}`);
-}"""
-
-
-def serious_accessibility_problems(tab: Tab) -> list[str]:
-    """axe-core's serious and critical violations on the current page (axe is preloaded)."""
-    problems: list[str] = tab.page.evaluate(AXE_RUN)
-    return problems
-
-
-def outside_requests(tab: Tab) -> list[str]:
-    """Requests the page made to anywhere but the app itself."""
-    return [url for url in tab.requests if not url.startswith((tab.base_url, "data:"))]
-
-
-def policy_violations(tab: Tab) -> list[str]:
-    """Console messages about the Content-Security-Policy blocking something."""
-    return [line for line in tab.console if "Content Security Policy" in line]
 
 
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))

@@ -9,8 +9,8 @@ from typing import get_args
 import pytest
 from fastapi.testclient import TestClient
 from starlette.datastructures import FormData
-from tests.support import candidate_profile
-from tests.web.support import candidate_form, hidden_value, plain, texts
+from tests.factories.pages import candidate_form, hidden_value, plain, texts
+from tests.factories.profiles import candidate_profile
 
 from regenspine.decision_aid.profile import (
     CONTRAINDICATIONS,

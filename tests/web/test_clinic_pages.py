@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from tests.web.support import plain
+from tests.factories.pages import plain
 
 from regenspine.decision_aid.claims import check_claims
 from regenspine.decision_aid.clinic_questions import clinic_questions

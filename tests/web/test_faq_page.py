@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.web.support import plain
+from tests.factories.pages import plain
 
 from regenspine.decision_aid.faq import answer_question
 from regenspine.knowledge import load_knowledge

@@ -13,12 +13,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import Acting, patient_record
-from tests.support import SURE_IDS, VALUE_IDS, candidate_profile
-from tests.web.clinic_support import Clinic
-from tests.web.support import candidate_form, values_form
-from tests.web.test_workspace_procedures import procedure_form
+from tests.factories.pages import candidate_form, values_form
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.profiles import SURE_IDS, VALUE_IDS, candidate_profile
+from tests.factories.registry import Acting, patient_record
+from tests.factories.workspace import Clinic, procedure_form
 
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Episode

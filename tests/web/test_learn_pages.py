@@ -6,7 +6,7 @@ import html
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.support import plain
+from tests.factories.pages import plain
 
 from regenspine.knowledge import load_knowledge
 from regenspine.web.labels import EVIDENCE_LABELS

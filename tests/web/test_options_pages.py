@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.support import plain, texts
+from tests.factories.pages import plain, texts
 
 from regenspine.decision_aid.options import compare_options
 from regenspine.web.labels import CERTAINTY_LABELS

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.analytics.registry_cases import add_cases
-from tests.analytics.test_similar_patients import responders_and_not
-from tests.support import candidate_profile
-from tests.web.conftest import browser_tab, serving
-from tests.web.support import plain
-from tests.web.test_browser import serious_accessibility_problems
+from tests.factories.browser import browser_tab, serious_accessibility_problems, serving
+from tests.factories.cases import add_cases, responders_and_not
+from tests.factories.pages import plain
+from tests.factories.profiles import candidate_profile
 
 from regenspine.config import Settings
 from regenspine.registry.database import Registry

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.care.samples import BONE_MARROW_PROCEDURE, changed
-from tests.registry.conftest import ROLE_USERS, Acting, patient_record, row_counts
+from tests.factories.procedures import BONE_MARROW_PROCEDURE, changed
+from tests.factories.registry import ROLE_USERS, Acting, patient_record, row_counts
 
 from regenspine.registry.database import Registry
 from regenspine.registry.services.tokens import issue_api_token

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from tests.support import SURE_IDS, VALUE_IDS, candidate_profile
+from tests.factories.profiles import SURE_IDS, VALUE_IDS, candidate_profile
 
 from regenspine.decision_aid.costs import cost_query, estimate_costs
 from regenspine.decision_aid.options import compare_options

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.registry.conftest import Acting, row_counts
-from tests.web.support import plain
+from tests.factories.pages import plain
+from tests.factories.registry import Acting, row_counts
 
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.database import Registry

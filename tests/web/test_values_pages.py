@@ -6,8 +6,8 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from tests.support import VALUE_IDS, candidate_profile
-from tests.web.support import hidden_value, texts, values_form
+from tests.factories.pages import hidden_value, texts, values_form
+from tests.factories.profiles import VALUE_IDS, candidate_profile
 
 from regenspine.decision_aid.values import load_values_catalogue
 from regenspine.knowledge import load_knowledge

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.registry.conftest import PASSWORD
-from tests.web.clinic_support import Clinic, csrf_of
+from tests.factories.registry import PASSWORD
+from tests.factories.workspace import Clinic, csrf_of
 
 from regenspine.config import Settings
 from regenspine.errors import InvalidInput

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from tests.analytics.registry_cases import add_cases
-from tests.registry.conftest import PASSWORD, Acting
-from tests.web.conftest import browser_tab, serving
-from tests.web.support import Tab
-from tests.web.test_browser import (
+from tests.factories.browser import (
+    browser_tab,
     outside_requests,
     policy_violations,
     serious_accessibility_problems,
+    serving,
 )
-from tests.web.test_workspace_dashboard import dashboard_cases
+from tests.factories.cases import add_cases, dashboard_cases
+from tests.factories.pages import Tab
+from tests.factories.registry import PASSWORD, Acting
 
 from regenspine.registry.database import Registry
 from regenspine.registry.services.selfreport import create_self_report_link

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from tests.analytics.registry_cases import Case, add_cases, odi_case
-from tests.web.clinic_support import Clinic
-from tests.web.support import plain
+from tests.factories.cases import add_cases, dashboard_cases
+from tests.factories.pages import plain
+from tests.factories.workspace import Clinic
 
 from regenspine.analytics.cohort import report_filters
 from regenspine.analytics.report import build_report
@@ -20,20 +20,7 @@ from regenspine.knowledge import load_knowledge
 from regenspine.registry.database import Registry
 from regenspine.web.plumbing.security import DEFAULT_POLICY
 
-# Seven lumbar patients with ODI at baseline and 12 months (falls of at least 30% in 4 of them),
-# one of them with a later decompression and an adverse event; one cervical patient.
-ODI_PAIRS = [(40, 20), (50, 45), (60, 30), (30, 30), (20, 12), (50, 35), (44, 40)]
-GRADE_2_PAIN = {"grade": 2, "category": "pain", "relatedness": "probable"}
 PLOT = r'<img class="plot" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"'
-
-
-def dashboard_cases(synthetic: bool = False) -> list[Case]:
-    """Eight treated patients: seven lumbar with ODI at baseline and 12 months, one cervical."""
-    cases = [odi_case(before, after, synthetic=synthetic) for before, after in ODI_PAIRS]
-    cases[0].interventions = ((200, "decompression"),)
-    cases[1].adverse_events = (GRADE_2_PAIN,)
-    cases.append(odi_case(30, 15, region="cervical", cell_source="adipose", site="north"))
-    return cases
 
 
 @pytest.fixture

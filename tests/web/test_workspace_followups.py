@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 
 from sqlalchemy import select
-from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic, reload_after
-from tests.web.support import plain
+from tests.factories.pages import plain
+from tests.factories.registry import row_counts
+from tests.factories.workspace import Clinic, reload_after
 
 from regenspine.instruments.catalogue import instrument
 from regenspine.registry.database import Registry

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.support import CANDIDATE_PROFILE
+from tests.factories.profiles import CANDIDATE_PROFILE
 
 from regenspine.decision_aid.profile import CONTRAINDICATIONS, RED_FLAG_IDS, parse_profile
 from regenspine.instruments import InstrumentScore

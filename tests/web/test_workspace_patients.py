@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic, reload_after
-from tests.web.support import candidate_form, plain, texts
+from tests.factories.pages import candidate_form, plain, texts
+from tests.factories.registry import row_counts
+from tests.factories.workspace import Clinic, reload_after
 
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Consent, Episode, Patient, Screening

@@ -5,44 +5,15 @@ and shown on the patient page with its stored checks (a reload stores nothing mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic, reload_after
-from tests.web.support import plain, texts
+from tests.factories.pages import plain, texts
+from tests.factories.registry import row_counts
+from tests.factories.workspace import Clinic, procedure_form, reload_after
 
 from regenspine.registry.database import Registry
 from regenspine.registry.models import FollowUp, MedicationNote, Procedure
-
-
-def procedure_form(patient_key: str, **changes: str | None) -> dict[str, Any]:
-    """The README's bone marrow procedure as the workspace form sends it (fields changed)."""
-    harvest = BONE_MARROW_PROCEDURE["harvest"]
-    processing = BONE_MARROW_PROCEDURE["processing"]
-    injection = BONE_MARROW_PROCEDURE["injection"]
-    form: dict[str, Any] = {
-        "patient": patient_key,
-        "performed_on": BONE_MARROW_PROCEDURE["performed_on"],
-        **{f"harvest.{name}": str(value) for name, value in harvest.items()},
-        **{f"processing.{name}": str(value)[:16] for name, value in processing.items()},
-        "injection.region": injection["region"],
-        "injection.levels": ", ".join(injection["levels"]),
-        "injection.targets": injection["targets"],
-        "injection.image_guidance": injection["image_guidance"],
-        "injection.volume_ml": str(injection["volume_ml"]),
-        "injection.cell_dose": str(injection["cell_dose"]),
-        "injection.operator": injection["operator"],
-    }
-    for name, value in changes.items():
-        key = name.replace("__", ".")
-        if value is None:
-            form.pop(key, None)
-        else:
-            form[key] = value
-    return form
 
 
 def outcomes(page: str) -> dict[str, str]:

@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import select
-from tests.registry.conftest import Acting
-from tests.web.clinic_support import Clinic, audit_actions
-from tests.web.support import plain, texts
+from tests.factories.pages import plain, texts
+from tests.factories.registry import Acting
+from tests.factories.workspace import Clinic, audit_actions
 
 from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.registry.database import Registry

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic
+from tests.factories.registry import row_counts
+from tests.factories.workspace import Clinic
 
 from regenspine.registry.database import Registry
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.registry.conftest import row_counts
-from tests.web.clinic_support import Clinic, reload_after
-from tests.web.support import plain, texts
+from tests.factories.pages import plain, texts
+from tests.factories.registry import row_counts
+from tests.factories.workspace import Clinic, reload_after
 
 from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.registry.database import Registry

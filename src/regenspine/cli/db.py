@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from regenspine.cli.output import JsonFlag, print_json
@@ -43,3 +45,32 @@ def status_command(as_json: JsonFlag = False) -> None:
         return
     state = "ready" if current == head else "needs `regenspine db upgrade`"
     typer.echo(f"Database {where}: at {current or 'empty'}, newest {head}: {state}")
+
+
+@db.command("revision")
+def revision_command(
+    message: Annotated[
+        str, typer.Option("--message", "-m", help="What the revision changes, in a few words.")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Write the migration that brings the registry database to the models (autogenerate)."""
+    from regenspine.registry.revisions import write_revision
+
+    registry = Registry.from_settings(get_settings())
+    try:
+        written = write_revision(registry.engine, message)
+    finally:
+        registry.dispose()
+    checks = [str(difference) for difference in written.unwritten_checks]
+    if as_json:
+        path = str(written.path) if written.path else None
+        print_json({"revision": path, "checks_to_write_by_hand": checks})
+        return
+    if written.path is None:
+        typer.echo("No model changes: the migrations already build the models; nothing written.")
+    else:
+        typer.echo(f"Wrote {written.path}: review it before committing.")
+    for check in checks:
+        # Autogenerate does not compare CHECK constraints (regenspine.registry.check_constraints).
+        typer.echo(f"CHECK constraint to migrate by hand: {check}", err=True)

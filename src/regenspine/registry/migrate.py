@@ -21,10 +21,15 @@ class DatabaseNotReady(RegenspineError):
     status = 503
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic configuration that runs the package's migrations on this engine."""
+def alembic_config(engine: Engine, versions: Path | None = None) -> Config:
+    """An Alembic configuration that runs the package's migrations on this engine (from
+    another folder of revision files when given one)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    if versions is not None:
+        # One folder, split on the platform's path separator (a space in a path is kept).
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", str(versions))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
@@ -42,19 +47,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+def upgrade(
+    engine: Engine, revision: str = "head", versions: Path | None = None
+) -> tuple[str | None, str]:
     """Migrate the database to a revision (head by default); returns (before, after)."""
     before = current_revision(engine)
-    config = alembic_config(engine)
+    config = alembic_config(engine, versions)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     return before, current_revision(engine) or ""
 
 
-def downgrade(engine: Engine, revision: str) -> None:
+def downgrade(engine: Engine, revision: str, versions: Path | None = None) -> None:
     """Migrate the database down to a revision ("base" empties it)."""
-    config = alembic_config(engine)
+    config = alembic_config(engine, versions)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

@@ -1,6 +1,6 @@
 """Issue 7 §3 for FHIR: a de-identified export holds no planted identifier and no date.
 
-The planted patient (tests/interop/export_clinic.py) is 91, lives in a restricted ZIP area and
+The planted patient (tests/factories/exports.py) is 91, lives in a restricted ZIP area and
 has identifiers typed into every free-text field; every date becomes days from the patient's
 index procedure.
 """
@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Date, DateTime, select
-from tests.cli.registry_clinic import Clinic
-from tests.interop.export_clinic import PLANTED_STRINGS, ZEBULON
-from tests.interop.fhir_support import export_to, file_texts, fill_fhir_registry, read_ndjson
+from tests.factories.cli import Clinic
+from tests.factories.exports import PLANTED_STRINGS, ZEBULON
+from tests.factories.fhir import export_to, file_texts, fill_fhir_registry, read_ndjson
 
 from regenspine.registry.models import Base
 from regenspine.registry.services.episodes import open_episode

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from sqlalchemy import event, func, select
-from tests.cli.registry_clinic import Clinic, error_line
-from tests.interop.fhir_support import (
+from tests.factories.cli import Clinic, error_line
+from tests.factories.fhir import (
     export_to,
     file_texts,
     fill_fhir_registry,

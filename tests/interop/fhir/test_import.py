@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.cli.registry_clinic import Clinic, error_line, row_counts
-from tests.interop.fhir_support import (
-    empty_registry,
+from tests.factories.cli import Clinic, error_line, row_counts
+from tests.factories.fhir import (
     export_to,
     file_texts,
     fill_fhir_registry,
@@ -22,8 +21,6 @@ from regenspine.interop.fhir.inbound.importer import import_fhir
 from regenspine.registry.database import Registry
 from regenspine.registry.models import Episode
 from regenspine.registry.services.users import find_user
-
-__all__ = ["empty_registry"]  # the fixture, imported so that pytest finds it here
 
 
 @pytest.fixture

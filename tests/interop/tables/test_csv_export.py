@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests.cli.registry_clinic import Clinic, error_line
-from tests.interop.export_clinic import fill_course, header, read_rows, run_export
+from tests.factories.cli import Clinic, error_line
+from tests.factories.exports import fill_course, header, read_rows, run_export
 
 from regenspine.interop.tables import csv_export
 from regenspine.interop.tables.csv_export import EXPORT_TABLES

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.cli.registry_clinic import Clinic, error_line
-from tests.interop.export_clinic import (
+from tests.factories.cli import Clinic, error_line
+from tests.factories.exports import (
     fill_course,
     header,
     plant_identifiers,

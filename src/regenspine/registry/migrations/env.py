@@ -38,7 +38,8 @@ def _run(connection: Connection) -> None:
     # Batch mode rewrites tables on SQLite, which cannot ALTER most constraints in place.
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        # A caller may compare other models (a test's copy); the registry's by default.
+        target_metadata=config.attributes.get("target_metadata", Base.metadata),
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,

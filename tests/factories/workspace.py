@@ -1,4 +1,4 @@
-"""Helpers for the workspace tests: signing in, forms sent with the session's CSRF token, and
+"""The workspace tests' clinic: signing in, forms sent with the session's CSRF token, and
 following a write's redirect the way a browser does (then reloading the page it led to)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.registry.conftest import PASSWORD, ROLE_USERS, row_counts
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.registry import PASSWORD, ROLE_USERS, row_counts
 
 from regenspine.registry.database import Registry
 from regenspine.registry.models import AuditEvent
@@ -50,7 +51,7 @@ class Clinic:
 
 
 def sign_in(client: TestClient, role: str, password: str = PASSWORD) -> Clinic:
-    """Sign the client in as the user of `role` (see tests/registry/conftest.py)."""
+    """Sign the client in as the user of `role` (see tests/factories/registry.py)."""
     username = ROLE_USERS[role]
     token = csrf_of(client.get("/clinic/login").text)
     response = client.post(
@@ -98,3 +99,30 @@ def reload_after(clinic: Clinic, registry: Registry, response: Any) -> Reloaded:
     assert stored_rows(registry) == before
     assert set(audit_actions(registry)[len(actions) :]) <= {"read_identifying"}
     return Reloaded(location=location, first=first.text, again=again.text)
+
+
+def procedure_form(patient_key: str, **changes: str | None) -> dict[str, Any]:
+    """The README's bone marrow procedure as the workspace form sends it (fields changed)."""
+    harvest = BONE_MARROW_PROCEDURE["harvest"]
+    processing = BONE_MARROW_PROCEDURE["processing"]
+    injection = BONE_MARROW_PROCEDURE["injection"]
+    form: dict[str, Any] = {
+        "patient": patient_key,
+        "performed_on": BONE_MARROW_PROCEDURE["performed_on"],
+        **{f"harvest.{name}": str(value) for name, value in harvest.items()},
+        **{f"processing.{name}": str(value)[:16] for name, value in processing.items()},
+        "injection.region": injection["region"],
+        "injection.levels": ", ".join(injection["levels"]),
+        "injection.targets": injection["targets"],
+        "injection.image_guidance": injection["image_guidance"],
+        "injection.volume_ml": str(injection["volume_ml"]),
+        "injection.cell_dose": str(injection["cell_dose"]),
+        "injection.operator": injection["operator"],
+    }
+    for name, value in changes.items():
+        key = name.replace("__", ".")
+        if value is None:
+            form.pop(key, None)
+        else:
+            form[key] = value
+    return form

@@ -18,9 +18,9 @@ from typing import Any
 
 from click.testing import Result
 from sqlalchemy import select, update
-from tests.care.samples import BONE_MARROW_PROCEDURE
-from tests.cli.registry_clinic import Clinic, adverse_event_record, procedure_record
-from tests.support import candidate_profile
+from tests.factories.cli import Clinic, adverse_event_record, procedure_record
+from tests.factories.procedures import BONE_MARROW_PROCEDURE
+from tests.factories.profiles import candidate_profile
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from tests.care.samples import BONE_MARROW_PROCEDURE, changed
+from tests.factories.procedures import BONE_MARROW_PROCEDURE, changed
+from tests.factories.registry import row_counts
 from typer.testing import CliRunner, Result
 
 from regenspine.cli.app import app
 from regenspine.registry.database import Registry
-from regenspine.registry.models import Base
 from regenspine.registry.services.episodes import open_episode
 from regenspine.registry.services.patients import add_patient
 from regenspine.registry.services.users import add_user, find_user
@@ -77,15 +76,6 @@ def open_clinic(registry: Registry, monkeypatch: pytest.MonkeyPatch, folder: Pat
     return Clinic(registry=registry, patient=key, episode=episode_id, folder=folder)
 
 
-def row_counts(registry: Registry) -> dict[str, int]:
-    """How many rows each registry table holds."""
-    with registry.sessions() as session:
-        return {
-            table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
-
-
 def run(*args: str, stdin: str | None = None) -> Result:
     """Run `regenspine ARGS...` and return the result (stdout and stderr kept apart)."""
     return runner.invoke(app, list(args), input=stdin)
@@ -123,5 +113,5 @@ def adverse_event_record(registry_key: str, **changes: Any) -> dict[str, Any]:
 def procedure_record(
     patient: str, document: dict[str, Any] = BONE_MARROW_PROCEDURE, **changes: Any
 ) -> dict[str, Any]:
-    """A sample procedure from tests/care/samples.py for `patient`, changed as `harvest__site`."""
+    """A sample procedure (factories/procedures.py) for `patient`, changed as `harvest__site`."""
     return {"patient": patient, **changed(document, **changes)}

@@ -1,4 +1,4 @@
-"""Helpers shared by the web tests: form answers, and reading text out of rendered pages."""
+"""The web tests' form answers, readers of rendered pages, and a browser page per viewport."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.support import SURE_IDS, VALUE_IDS
+from tests.factories.profiles import SURE_IDS, VALUE_IDS
 
 # Set REGENSPINE_SCREENSHOTS=/tmp/shots to keep a full-page screenshot of every page visited.
 SCREENSHOT_DIR = os.environ.get("REGENSPINE_SCREENSHOTS")
 
-# The candidate profile of tests/support.py, as the screening form sends it.
+# The candidate profile of tests/factories/profiles.py, as the screening form sends it.
 CANDIDATE_FORM: dict[str, Any] = {
     "age": "66",
     "region": "lumbar",

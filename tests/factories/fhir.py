@@ -1,6 +1,6 @@
-"""Shared pieces of the FHIR tests: a filled registry, an empty second one, the CLI, the files.
+"""Shared pieces of the FHIR tests: a filled registry, the CLI, the files it writes.
 
-`fill_fhir_registry` gives the export clinic (tests/interop/export_clinic.py) a course of care,
+`fill_fhir_registry` gives the export clinic (tests/factories/exports.py) a course of care,
 the patient with planted identifiers, a cervical patient with a donor product whose episode is
 closed, an adverse event without a procedure, a pain rating, and three synthetic patients.
 """
@@ -8,19 +8,15 @@ closed, an adverse event without a procedure, a pain rating, and three synthetic
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import Result
 from sqlalchemy import select
-from tests.care.samples import ALLOGENEIC_PROCEDURE
-from tests.cli.registry_clinic import Clinic, adverse_event_record, procedure_record
-from tests.conftest import _postgres_database
-from tests.interop.export_clinic import fill_course, plant_identifiers
+from tests.factories.cli import Clinic, adverse_event_record, procedure_record
+from tests.factories.exports import fill_course, plant_identifiers
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE
 from typer.testing import CliRunner
 
 from regenspine.cli.app import app
@@ -31,7 +27,7 @@ from regenspine.registry.services.followups import record_assessment
 from regenspine.registry.services.patients import add_patient
 from regenspine.registry.services.procedures import record_procedure
 from regenspine.registry.services.safety import record_adverse_event
-from regenspine.registry.services.users import add_user, find_user
+from regenspine.registry.services.users import find_user
 from regenspine.synthetic.registry import generate_synthetic_registry
 
 SYNTHETIC_AS_OF = date(2027, 6, 1)
@@ -120,25 +116,3 @@ def registry_contents(registry: Registry) -> dict[str, list[tuple[Any, ...]]]:
             for table in Base.metadata.sorted_tables
             if table.name not in NOT_EXPORTED
         }
-
-
-@pytest.fixture
-def empty_registry(
-    backend: str, migrated_templates: dict[str, str], tmp_path: Path
-) -> Iterator[Registry]:
-    """A second migrated registry on the same engine, empty but for one admin."""
-    if backend == "sqlite":
-        target = tmp_path / "empty-registry.sqlite3"
-        shutil.copyfile(migrated_templates["sqlite"], target)
-        yield from _with_admin(f"sqlite:///{target}")
-        return
-    with _postgres_database(template=migrated_templates["postgresql"]) as url:
-        yield from _with_admin(url)
-
-
-def _with_admin(url: str) -> Iterator[Registry]:
-    opened = Registry(url)
-    with opened.transaction() as session:
-        add_user(session, None, username="admin", role="admin", password="a long passphrase")
-    yield opened
-    opened.dispose()

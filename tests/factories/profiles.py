@@ -1,4 +1,4 @@
-"""Sample inputs shared by the tests: one candidate profile, changed per test."""
+"""Sample inputs shared by the tests: one candidate profile, changed per test; values answers."""
 
 from __future__ import annotations
 
@@ -44,3 +44,23 @@ VALUE_IDS = (
     "evidence_certainty",
 )
 SURE_IDS = ("sure_of_myself", "understand_information", "risk_benefit_ratio", "encouragement")
+
+# A person's answers to the values questions, as the summary takes them.
+VALUES: dict[str, Any] = {
+    "ratings": {
+        "leg_pain_relief": 4,
+        "walking_distance": 4,
+        "avoiding_surgery": 3,
+        "low_risk": 3,
+        "short_recovery": 2,
+        "low_cost": 2,
+        "evidence_certainty": 4,
+    },
+    "sure": {
+        "sure_of_myself": False,
+        "understand_information": True,
+        "risk_benefit_ratio": True,
+        "encouragement": True,
+    },
+    "leaning": "conservative_care",
+}

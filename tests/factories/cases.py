@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from regenspine.analytics.cohort import report_filters
+from regenspine.analytics.outcomes import OutcomeRow
+from regenspine.analytics.report import RegistryReport, build_report
 from regenspine.care import follow_up_schedule
 from regenspine.registry.database import Registry
 from regenspine.registry.models import (
@@ -26,6 +29,7 @@ from regenspine.registry.models import (
     Procedure,
 )
 
+Z = 1.959964  # standard normal quantile for 95%
 PROCEDURE_DAY = date(2025, 1, 6)
 AS_OF = date(2027, 6, 1)
 _keys = itertools.count(1)
@@ -187,3 +191,44 @@ def odi_case(baseline: float | None, month_12: float | None, **changes: Any) -> 
     if month_12 is not None:
         scores["12m"] = month_12
     return Case(scores={"odi": scores}, **changes)
+
+
+def responders_and_not(responders: int, others: int, **changes: object) -> list[Case]:
+    """ODI 40 -> 20 (a 50% fall) for responders, 40 -> 36 (10%) for the others."""
+    return [odi_case(40, 20, **changes) for _ in range(responders)] + [
+        odi_case(40, 36, **changes) for _ in range(others)
+    ]
+
+
+# Seven lumbar patients with ODI at baseline and 12 months (falls of at least 30% in 4 of them),
+# one of them with a later decompression and an adverse event; one cervical patient.
+DASHBOARD_ODI_PAIRS = [(40, 20), (50, 45), (60, 30), (30, 30), (20, 12), (50, 35), (44, 40)]
+GRADE_2_PAIN = {"grade": 2, "category": "pain", "relatedness": "probable"}
+
+
+def dashboard_cases(synthetic: bool = False) -> list[Case]:
+    """Eight treated patients: seven lumbar with ODI at baseline and 12 months, one cervical."""
+    cases = [odi_case(before, after, synthetic=synthetic) for before, after in DASHBOARD_ODI_PAIRS]
+    cases[0].interventions = ((200, "decompression"),)
+    cases[1].adverse_events = (GRADE_2_PAIN,)
+    cases.append(odi_case(30, 15, region="cervical", cell_source="adipose", site="north"))
+    return cases
+
+
+def report_of(registry: Registry, as_of: date = AS_OF, **filters: object) -> RegistryReport:
+    """Build the report of the registry as the CLI does (one transaction, filters checked)."""
+    with registry.transaction() as session:
+        return build_report(session.connection(), report_filters(**filters), as_of)  # type: ignore[arg-type]
+
+
+def row(
+    report: RegistryReport, instrument: str, timepoint: str, measure: str = "score"
+) -> OutcomeRow:
+    """The outcome row of an instrument, measure and timepoint."""
+    matches = [
+        r
+        for r in report.outcomes
+        if (r.instrument, r.measure, r.timepoint) == (instrument, measure, timepoint)
+    ]
+    assert len(matches) == 1, [(r.instrument, r.measure, r.timepoint) for r in report.outcomes]
+    return matches[0]
