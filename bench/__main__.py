@@ -1,7 +1,8 @@
-"""`python -m bench [--only report,fhir] [--sizes ...] [--fhir-sizes ...] [--repeat 3]`.
+"""`python -m bench [--only report,fhir,startup] [--sizes ...] [--fhir-sizes ...] [--repeat 3]`.
 
-The report against its floor (`--sizes`), and FHIR export and import against the floor of raw
-inserts (`--fhir-sizes`; see `bench.fhir`). For each report size: the cached synthetic
+The report against its floor (`--sizes`), FHIR export and import against the floor of raw
+inserts (`--fhir-sizes`; see `bench.fhir`), and the start-up of `regenspine --help` and
+`regenspine faq` (see `bench.startup`). For each report size: the cached synthetic
 registry (generated on first use), then the best of `repeat` runs of `regenspine report --json`
 and of the floor query (`bench.floor`), each as a command of its own with its wall time and
 peak memory, the report's own steps in-process, and a check that both give the same responder
@@ -23,6 +24,7 @@ from typing import Any
 from bench.fhir import bench_fhir, fhir_goals, print_fhir
 from bench.measure import MIB, Run, best_of, file_size, measure
 from bench.registries import AS_OF, CACHE, REGENSPINE, prepared_registry
+from bench.startup import bench_startup, print_startup
 
 SIZES = (10_000, 100_000, 1_000_000)
 FHIR_SIZES = (10_000, 100_000)
@@ -138,7 +140,9 @@ def _goals(results: list[dict[str, Any]]) -> list[str]:
 def main() -> None:
     """Parse the options, measure every size, print and save the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--only", default="report,fhir", help="report, fhir or both")
+    parser.add_argument(
+        "--only", default="report,fhir,startup", help="any of report, fhir and startup"
+    )
     parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
     parser.add_argument("--fhir-sizes", default=",".join(str(size) for size in FHIR_SIZES))
     parser.add_argument("--repeat", type=int, default=3)
@@ -164,6 +168,10 @@ def main() -> None:
         for line in fhir_goals(fhir):
             print(line)
         saved["fhir"] = fhir
+    if "startup" in only:
+        saved["startup"] = bench_startup(options.repeat)
+        print_startup(saved["startup"])
+    CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / f"results-{'-'.join(sorted(only))}.json"
     target.write_text(json.dumps(saved, indent=2) + "\n")
     print(f"figures saved to {target}")

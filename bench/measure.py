@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryFile
@@ -51,10 +51,20 @@ def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
         )
 
 
-def best_of(command: Sequence[str], repeat: int, env: dict[str, str] | None = None) -> Run:
+def best_of(
+    command: Sequence[str],
+    repeat: int,
+    env: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+) -> Run:
     """The fastest of `repeat` runs (the others only warm the file cache, or met a busier
-    machine); CPU time is the least seen, peak memory the largest."""
-    runs = [measure(command, env) for _ in range(repeat)]
+    machine); CPU time is the least seen, peak memory the largest. `before` runs before each
+    run, untimed."""
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(measure(command, env))
     fastest = min(runs, key=lambda run: run.seconds)
     return Run(
         seconds=fastest.seconds,

@@ -123,6 +123,14 @@ def _fast_password_hashing() -> Iterator[None]:
     users._HASHER = production
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands that keep files in the user's cache (the FAQ index) keep them in a test folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REGENSPINE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Settings, list[bytes]]]:
     """A real SMTP server on a free local port that keeps every message it receives."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import regenspine.cli
-from regenspine.cli.app import COMMAND_AREAS, app
+from regenspine.cli.app import COMMAND_AREAS, LazyAreaGroup, app, area_command
 
 CLI_FOLDER = Path(regenspine.cli.__file__).parent
 
@@ -34,7 +35,33 @@ def _defined_commands() -> dict[str, str]:
 
 
 def test_the_table_names_every_command_of_every_area_and_nothing_else() -> None:
-    assert COMMAND_AREAS == _defined_commands()
+    assert {name: listed.area for name, listed in COMMAND_AREAS.items()} == _defined_commands()
+
+
+@pytest.mark.parametrize("name", list(COMMAND_AREAS))
+def test_the_table_help_line_is_the_commands_own(name: str) -> None:
+    listed = COMMAND_AREAS[name]
+    command = area_command(listed.area, name)
+    assert listed.summary == command.get_short_help_str(limit=sys.maxsize)
+    # `--help` shows the first paragraph of the help; the table can only stand in for one line,
+    # and has no way to say hidden, deprecated or another help panel.
+    assert listed.summary == inspect.cleandoc(command.short_help or command.help).split("\n\n")[0]
+    assert not command.hidden
+    assert not command.deprecated
+    assert not getattr(command, "rich_help_panel", None)
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_help_from_the_table_is_the_help_from_the_commands(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from_table = CliRunner().invoke(app, ["--help"], env={"COLUMNS": columns})
+    # The group's own help page without the table's shortcut: every command is imported.
+    monkeypatch.setattr(LazyAreaGroup, "format_help", TyperGroup.format_help)
+    from_commands = CliRunner().invoke(app, ["--help"], env={"COLUMNS": columns})
+    assert from_table.exit_code == from_commands.exit_code == 0
+    assert from_table.output == from_commands.output
+    assert "clinic-questions  Print the questions to ask a clinic" in from_table.output
 
 
 def test_help_lists_every_command_in_the_table_order() -> None:
@@ -60,13 +87,17 @@ import json, sys
 from typer.testing import CliRunner
 from regenspine.cli.app import app
 result = CliRunner().invoke(app, sys.argv[1:])
-heavy = ("fastapi", "uvicorn", "pandas", "sqlalchemy", "alembic", "fhir", "lifelines")
+heavy = (
+    "fastapi", "uvicorn", "pandas", "scipy", "sqlalchemy", "alembic", "fhir", "lifelines"
+)
 print(json.dumps([result.exit_code, sorted(name for name in heavy if name in sys.modules)]))
 """
 
 
-@pytest.mark.parametrize("arguments", [["costs", "--json"], ["clinic-questions", "--json"]])
-def test_a_decision_aid_command_imports_no_registry_web_or_fhir_stack(
+@pytest.mark.parametrize(
+    "arguments", [["costs", "--json"], ["clinic-questions", "--json"], ["--help"], []]
+)
+def test_help_and_decision_aid_commands_import_no_registry_web_or_fhir_stack(
     arguments: list[str],
 ) -> None:
     ran = subprocess.run(

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from regenspine.cli.kept_faq_index import kept_faq_index
 from regenspine.cli.output import JsonFlag, console, print_json
 from regenspine.decision_aid.faq import answer_question
 from regenspine.errors import InvalidInput
@@ -92,7 +93,7 @@ def faq(
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question from the knowledge base, best first, each answer with its sources."""
-    result = answer_question(question, top=top)
+    result = answer_question(question, top=top, index=kept_faq_index())
     if as_json:
         print_json(result)
         return

@@ -6,7 +6,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -25,6 +24,10 @@ def console() -> Console:
 
 def print_json(payload: Any) -> None:
     """Print a pydantic model, or plain data, as indented JSON on stdout."""
+    # Imported here: every command loads this module, and `regenspine --help` never needs
+    # pydantic (about 30 ms of its start).
+    from pydantic import BaseModel
+
     if isinstance(payload, BaseModel):
         text = payload.model_dump_json(indent=2)
     else:

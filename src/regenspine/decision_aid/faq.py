@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
-import snowballstemmer
 from pydantic import BaseModel, Field
-from rank_bm25 import BM25Okapi
 
+from regenspine.decision_aid.faq_index import (
+    FaqIndex,
+    build_index,
+    index_inputs,
+    read_vocabulary,
+    stem,
+    words_of,
+)
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import Fact, KnowledgeBase, load_knowledge
-from regenspine.knowledge.loader import read_data
 from regenspine.knowledge.red_flags import red_flags_in
 
 # Below this BM25 score the best match shares too little with the question to be an answer;
@@ -24,7 +28,6 @@ MIN_KNOWN_SHARE = 0.8
 # Marketing claims stay findable but rank below a neutral fact that matches as well.
 CLAIM_WEIGHT = 0.85
 MAX_QUESTION_LENGTH = 500
-WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 class SourceRef(BaseModel):
@@ -61,59 +64,20 @@ class FaqResult(BaseModel):
     disclaimer: str
 
 
-@dataclass(frozen=True)
-class _Index:
-    facts: tuple[Fact, ...]
-    bm25: BM25Okapi
-    vocabulary: frozenset[str]
-    synonyms: dict[str, tuple[str, ...]]
-    stopwords: frozenset[str]
-
-
-def _stem(words: list[str]) -> list[str]:
-    return list(_stemmer().stemWords(words))
-
-
 @cache
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+def fresh_index() -> FaqIndex:
+    """The index built from the knowledge base in this process (once, on first use)."""
+    return build_index(index_inputs(load_knowledge(), read_vocabulary()))
 
 
-def _words(text: str, stopwords: frozenset[str]) -> list[str]:
-    return [word for word in WORD.findall(text.lower()) if word not in stopwords]
-
-
-def _document(fact: Fact, knowledge: KnowledgeBase, stopwords: frozenset[str]) -> list[str]:
-    title = knowledge.topic(fact.topic).title
-    # The precise wording stays searchable: a question may use its terms ("361", "IND").
-    text = " ".join([title, fact.statement, fact.detail or "", *fact.keywords])
-    return _stem(_words(text, stopwords))
-
-
-@cache
-def _index() -> _Index:
-    knowledge = load_knowledge()
-    vocabulary_data = read_data("faq_vocabulary.yaml")
-    stopwords = frozenset(str(word) for word in vocabulary_data["stopwords"])
-    synonyms = {
-        str(key).lower(): tuple(str(value) for value in values)
-        for key, values in vocabulary_data["synonyms"].items()
-    }
-    documents = [_document(fact, knowledge, stopwords) for fact in knowledge.facts]
-    # Everyday words the synonym list knows count as in-domain, like the facts' own words.
-    lay_words = _stem([key for key in synonyms if " " not in key])
-    vocabulary = frozenset(word for document in documents for word in document) | set(lay_words)
-    return _Index(knowledge.facts, BM25Okapi(documents), vocabulary, synonyms, stopwords)
-
-
-def _query_terms(question: str, index: _Index) -> tuple[list[str], list[str]]:
+def _query_terms(question: str, index: FaqIndex) -> tuple[list[str], list[str]]:
     """The question's own stemmed words, and those words plus their domain synonyms."""
     lowered = question.lower()
-    own = _stem(_words(lowered, index.stopwords))
+    own = stem(words_of(lowered, index.stopwords))
     expanded = list(own)
     for phrase, replacements in index.synonyms.items():
         if re.search(rf"\b{re.escape(phrase)}\b", lowered):
-            expanded += _stem(_words(" ".join(replacements), index.stopwords))
+            expanded += stem(words_of(" ".join(replacements), index.stopwords))
     return own, expanded
 
 
@@ -139,7 +103,7 @@ def _answer(fact: Fact, knowledge: KnowledgeBase) -> FaqAnswer:
     )
 
 
-def _ranked_facts(expanded: list[str], index: _Index) -> list[tuple[float, Fact]]:
+def _ranked_facts(expanded: list[str], index: FaqIndex) -> list[tuple[float, Fact]]:
     scores = index.bm25.get_scores(expanded)
     weighted = [
         (float(score) * (CLAIM_WEIGHT if fact.is_claim else 1.0), fact)
@@ -161,15 +125,18 @@ def _best_per_topic(ranked: list[tuple[float, Fact]], top: int) -> list[Fact]:
     return chosen
 
 
-def _is_covered(own: list[str], ranked: list[tuple[float, Fact]], index: _Index) -> bool:
+def _is_covered(own: list[str], ranked: list[tuple[float, Fact]], index: FaqIndex) -> bool:
     if not own or not ranked or ranked[0][0] < MIN_SCORE:
         return False
-    known = sum(1 for word in own if word in index.vocabulary)
+    known = sum(1 for word in own if word in index.known_words)
     return known / len(own) >= MIN_KNOWN_SHARE
 
 
-def answer_question(question: str, top: int = 3) -> FaqResult:
-    """Answer a free-text question from the knowledge base, best first, each answer cited."""
+def answer_question(question: str, top: int = 3, index: FaqIndex | None = None) -> FaqResult:
+    """Answer a free-text question from the knowledge base, best first, each answer cited.
+
+    `index` is the retrieval index to use (a kept one, say); without it one is built here.
+    """
     text = question.strip()
     if not text:
         raise InvalidInput("question", "is empty", "a question of 1 to 500 characters")
@@ -178,7 +145,7 @@ def answer_question(question: str, top: int = 3) -> FaqResult:
     if not 1 <= top <= 10:
         raise InvalidInput("top", f"{top} is out of range", "1 to 10")
     knowledge = load_knowledge()
-    index = _index()
+    index = fresh_index() if index is None else index
     flags = red_flags_in(text)
     own, expanded = _query_terms(text, index)
     ranked = _ranked_facts(expanded, index)
