@@ -6,9 +6,10 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from regenspine.care.procedure import StenosisRegion
 from regenspine.errors import InvalidInput, invalid_input_from
 
-Region = Literal["lumbar", "cervical", "thoracic"]
+Region = StenosisRegion
 Severity = Literal["mild", "moderate", "severe"]
 GeneralHealth = Literal["good", "fair", "poor"]
 Symptom = Literal[

@@ -19,7 +19,14 @@ from typing import Any
 from regenspine.care import FollowUpVisit, follow_up_schedule
 from regenspine.decision_aid.profile import parse_profile
 from regenspine.decision_aid.screening import screen_candidate
-from regenspine.registry.models.base import as_plain
+from regenspine.registry.entries import ConsentInput, EpisodeInput, PatientInput
+from regenspine.registry.rows import (
+    consent_columns,
+    episode_columns,
+    identity_columns,
+    patient_columns,
+    screening_columns,
+)
 from regenspine.synthetic.answers import Course, Weighted, clamp
 from regenspine.synthetic.rows import IdCounters, RowBatch, synthetic_registry_key
 
@@ -121,20 +128,19 @@ def _add_episode(batch: RowBatch, rng: random.Random, enrolment: Enrolment, as_o
     """The episode closes when the last follow-up window has closed by the as-of day."""
     last_visit = visit_schedule(enrolment.performed_on)[-1]
     finished = last_visit.window_closes < as_of
-    batch.add(
-        "episode",
-        {
-            "id": enrolment.episode_id,
-            "patient_id": enrolment.patient_id,
-            "region": enrolment.region,
-            "severity": enrolment.severity,
-            "diagnosis_code": _diagnosis(rng, enrolment.region),
-            "started_on": enrolment.started_on,
-            "status": "closed" if finished else "open",
-            "closed_on": last_visit.window_closes if finished else None,
-            "note": None,
-        },
+    entered = EpisodeInput(
+        region=enrolment.region,
+        severity=enrolment.severity,
+        diagnosis_code=_diagnosis(rng, enrolment.region),
+        started_on=enrolment.started_on,
     )
+    columns = episode_columns(
+        entered,
+        patient_id=enrolment.patient_id,
+        status="closed" if finished else "open",
+        closed_on=last_visit.window_closes if finished else None,
+    )
+    batch.add("episode", {"id": enrolment.episode_id, **columns})
 
 
 def draw_course(rng: random.Random, region: str) -> Course:
@@ -174,29 +180,19 @@ def _add_patient(
     batch: RowBatch, rng: random.Random, patient_id: int, site: str, born: date, started_on: date
 ) -> None:
     number = f"{patient_id:05d}"
-    batch.add(
-        "patient",
-        {
-            "id": patient_id,
-            "registry_key": synthetic_registry_key(patient_id),
-            "site": site,
-            "synthetic": True,
-            "created_at": datetime.combine(started_on, time(9, 0), tzinfo=UTC),
-        },
+    entered = PatientInput(
+        name=f"Synthetic Patient {number}",
+        birth_date=born,
+        sex="female" if rng.random() < FEMALE_SHARE else "male",
+        email=f"synthetic-{number}@example.org",
+        mrn=f"SYN-{number}",
+        site=site,
+        synthetic=True,
     )
-    batch.add(
-        "patient_identity",
-        {
-            "patient_id": patient_id,
-            "name": f"Synthetic Patient {number}",
-            "birth_date": born,
-            "sex": "female" if rng.random() < FEMALE_SHARE else "male",
-            "zip": None,
-            "email": f"synthetic-{number}@example.org",
-            "phone": None,
-            "mrn": f"SYN-{number}",
-        },
-    )
+    columns = patient_columns(synthetic_registry_key(patient_id), site=site, synthetic=True)
+    created_at = datetime.combine(started_on, time(9, 0), tzinfo=UTC)
+    batch.add("patient", {"id": patient_id, "created_at": created_at, **columns})
+    batch.add("patient_identity", {"patient_id": patient_id, **identity_columns(entered)})
 
 
 def _diagnosis(rng: random.Random, region: str) -> str:
@@ -235,32 +231,19 @@ def _add_screening(
 ) -> None:
     checked = parse_profile(profile)
     result = screen_candidate(checked)
-    batch.add(
-        "screening",
-        {
-            "id": ids.take("screening"),
-            "episode_id": episode_id,
-            "screened_on": screened_on,
-            "category": str(result.category.value),
-            "profile": as_plain(checked.model_dump(mode="json")),
-            "result": as_plain(result.model_dump(mode="json")),
-        },
-    )
+    columns = screening_columns(checked, result, episode_id=episode_id, screened_on=screened_on)
+    batch.add("screening", {"id": ids.take("screening"), **columns})
 
 
 def _add_consents(
     batch: RowBatch, ids: IdCounters, rng: random.Random, episode_id: int, recorded_on: date
 ) -> None:
     for kind, chance in CONSENTS.items():
-        batch.add(
-            "consent",
-            {
-                "id": ids.take("consent"),
-                "episode_id": episode_id,
-                "kind": kind,
-                "given": rng.random() < chance,
-                "form_version": CONSENT_FORM,
-                "recorded_on": recorded_on,
-                "withdrawn_on": None,
-            },
+        entered = ConsentInput(
+            kind=kind,
+            given=rng.random() < chance,
+            recorded_on=recorded_on,
+            form_version=CONSENT_FORM,
         )
+        columns = consent_columns(entered, episode_id=episode_id)
+        batch.add("consent", {"id": ids.take("consent"), **columns})

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from regenspine.care import FollowUpVisit, questionnaires_for
 from regenspine.instruments import InstrumentScore, score
-from regenspine.registry.services.safety import SURGICAL_KINDS
+from regenspine.registry.entries import InterventionInput
+from regenspine.registry.rows import assessment_columns, follow_up_columns, intervention_columns
 from regenspine.synthetic.answers import VisitState, Weighted, answers_for, clamp
 from regenspine.synthetic.cases import Enrolment, visit_schedule
 from regenspine.synthetic.harms import add_adverse_events
@@ -62,18 +63,8 @@ def add_outcomes(
         if assessed_on is not None and assessed_on > as_of:
             assessed_on = None
         follow_up_id = ids.take("follow_up")
-        batch.add(
-            "follow_up",
-            {
-                "id": follow_up_id,
-                "procedure_id": procedure.procedure_id,
-                "timepoint": visit.timepoint,
-                "due_on": visit.due_on,
-                "window_opens": visit.window_opens,
-                "window_closes": visit.window_closes,
-                "completed_on": assessed_on,
-            },
-        )
+        columns = follow_up_columns(visit, procedure_id=procedure.procedure_id)
+        batch.add("follow_up", {"id": follow_up_id, **columns, "completed_on": assessed_on})
         if assessed_on is not None:
             state = _state(rng, enrolment, visit.timepoint, assessed_on, surgery_on)
             _add_assessments(rng, ids, batch, enrolment, follow_up_id, visit, assessed_on, state)
@@ -125,22 +116,17 @@ def _add_assessments(
     for instrument in questionnaires_for(enrolment.region, visit.timepoint):
         answers = answers_for(instrument, enrolment.course, state, rng)
         scored = scored_answers(instrument, answers)
+        columns = assessment_columns(
+            scored,
+            answers,
+            episode_id=enrolment.episode_id,
+            follow_up_id=follow_up_id,
+            timepoint=visit.timepoint,
+            assessed_on=assessed_on,
+        )
         batch.add(
             "assessment",
-            {
-                "id": ids.take("assessment"),
-                "episode_id": enrolment.episode_id,
-                "follow_up_id": follow_up_id,
-                "instrument": scored.instrument,
-                "timepoint": visit.timepoint,
-                "assessed_on": assessed_on,
-                "answers": answers,
-                "score": scored.score,
-                "subscales": scored.subscales,
-                "answered": scored.answered,
-                "reason": scored.reason,
-                "recorded_at": at_noon(assessed_on),
-            },
+            {"id": ids.take("assessment"), "recorded_at": at_noon(assessed_on), **columns},
         )
 
 
@@ -171,17 +157,9 @@ def _add_later_treatments(
         if day > as_of:
             continue
         kind = SURGERIES.draw(rng) if treatment == "surgery" else treatment
-        batch.add(
-            "intervention",
-            {
-                "id": ids.take("intervention"),
-                "episode_id": enrolment.episode_id,
-                "performed_on": day,
-                "kind": kind,
-                "is_surgery": kind in SURGICAL_KINDS,
-                "description": None,
-            },
-        )
-        if kind in SURGICAL_KINDS:
+        entered = InterventionInput(performed_on=day, kind=kind)
+        columns = intervention_columns(entered, episode_id=enrolment.episode_id)
+        batch.add("intervention", {"id": ids.take("intervention"), **columns})
+        if columns["is_surgery"]:
             surgery_on = day
     return surgery_on

@@ -19,11 +19,15 @@ from typing import Any
 
 from regenspine.care import (
     MedicationNote,
-    ProcedureRecord,
-    ProtocolReport,
     check_procedure,
     nsaid_window,
     parse_procedure,
+)
+from regenspine.registry.rows import (
+    injection_target_columns,
+    medication_columns,
+    procedure_columns,
+    protocol_check_columns,
 )
 from regenspine.synthetic.answers import Weighted
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
@@ -61,17 +65,6 @@ NSAID_USERS = 0.35
 NSAID_IN_WINDOW = 0.15  # of NSAID users: still taking one inside the avoidance window
 NSAIDS = ("ibuprofen", "naproxen", "diclofenac")
 OPERATORS_PER_SITE = 3
-# Procedure table columns filled from the processing record (all empty for a donor product).
-PROCESSING_COLUMNS = (
-    ("processing_method", "method"),
-    ("processing_device", "device"),
-    ("processing_started_at", "started_at"),
-    ("processing_ended_at", "ended_at"),
-    ("total_nucleated_cells_per_ml", "total_nucleated_cells_per_ml"),
-    ("cfu_f_per_ml", "cfu_f_per_ml"),
-    ("cd34_per_ml", "cd34_per_ml"),
-    ("viability_percent", "viability_percent"),
-)
 
 
 @dataclass(frozen=True)
@@ -97,20 +90,26 @@ def add_procedure(
     """Queue medicines, one checked procedure, its targets and its protocol checks."""
     medications = _medications(rng, performed_on)
     for note in medications:
-        row = note.model_dump()
-        batch.add(
-            "medication_note", {"id": ids.take("medication_note"), "episode_id": episode_id, **row}
-        )
+        columns = medication_columns(note, episode_id=episode_id)
+        batch.add("medication_note", {"id": ids.take("medication_note"), **columns})
     record = parse_procedure(_procedure_document(rng, region, site, performed_on))
     report = check_procedure(record, medications)
     if report.refused:
         # A generator bug, not bad input: every generated procedure is meant to pass.
         raise RuntimeError(f"synthetic procedure refused at {report.refusals[0].field}")
     procedure_id = ids.take("procedure")
-    batch.add("procedure", _procedure_row(record, procedure_id, episode_id))
-    for target in record.injection.targets:
-        batch.add("injection_target", {"procedure_id": procedure_id, "target": target})
-    _add_checks(batch, procedure_id, report)
+    batch.add(
+        "procedure",
+        {
+            "id": procedure_id,
+            "recorded_at": at_noon(performed_on),
+            **procedure_columns(record, episode_id=episode_id),
+        },
+    )
+    for columns in injection_target_columns(record):
+        batch.add("injection_target", {"procedure_id": procedure_id, **columns})
+    for columns in protocol_check_columns(report):
+        batch.add("protocol_check", {"procedure_id": procedure_id, **columns})
     return SyntheticProcedure(
         procedure_id=procedure_id,
         performed_on=performed_on,
@@ -235,47 +234,3 @@ def _cell_dose(
         return rng.choice(DONOR_DOSES)
     per_ml = (processing or {}).get("total_nucleated_cells_per_ml")
     return None if per_ml is None else float(round(per_ml * volume, -6))
-
-
-def _procedure_row(record: ProcedureRecord, procedure_id: int, episode_id: int) -> dict[str, Any]:
-    """The procedure table's row, field for field as the registry service stores it."""
-    harvest, processing, injection = record.harvest, record.processing, record.injection
-    # getattr on a missing processing record (None) gives None for every processing column.
-    return {
-        "id": procedure_id,
-        "episode_id": episode_id,
-        "performed_on": record.performed_on,
-        "recorded_at": at_noon(record.performed_on),
-        "cell_source": harvest.source,
-        "harvest_site": harvest.site,
-        "harvest_volume_ml": harvest.volume_ml,
-        "anaesthetic": harvest.anaesthetic,
-        "product_name": harvest.product_name,
-        "lot_number": harvest.lot_number,
-        "donor_screening_documented": harvest.donor_screening_documented,
-        **{column: getattr(processing, field, None) for column, field in PROCESSING_COLUMNS},
-        "region": injection.region,
-        "levels": list(injection.levels),
-        "image_guidance": injection.image_guidance,
-        "injection_volume_ml": injection.volume_ml,
-        "cell_dose": injection.cell_dose,
-        "operator": injection.operator,
-    }
-
-
-def _add_checks(batch: RowBatch, procedure_id: int, report: ProtocolReport) -> None:
-    for position, check in enumerate(report.checks):
-        batch.add(
-            "protocol_check",
-            {
-                "procedure_id": procedure_id,
-                "position": position,
-                "check_id": check.id,
-                "title": check.title,
-                "outcome": check.outcome,
-                "field": check.field,
-                "message": check.message,
-                "sources": list(check.sources),
-                "evidence_level": check.evidence_level,
-            },
-        )
