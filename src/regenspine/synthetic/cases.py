@@ -16,10 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from regenspine.care import FollowUpVisit, follow_up_schedule
-from regenspine.decision_aid.profile import parse_profile
+from regenspine.care import FollowUpVisit, StenosisRegion, follow_up_schedule
+from regenspine.decision_aid.profile import Severity, Symptom, parse_profile
 from regenspine.decision_aid.screening import screen_candidate
 from regenspine.registry.entries import ConsentInput, EpisodeInput, PatientInput
+from regenspine.registry.models import ConsentKind
 from regenspine.registry.rows import (
     consent_columns,
     episode_columns,
@@ -45,8 +46,11 @@ BASELINE_MEAN, BASELINE_SD = 43.0, 17.3
 # spread, so that many patients do not respond. Invented for demonstration: no success rate of
 # cell therapy for stenosis is established, and these data must never be read as one.
 RESPONSE_MEAN, RESPONSE_SD, SEVERE_RESPONSE_MEAN = 0.28, 0.30, 0.20
-DIAGNOSIS_CODES = {"lumbar": ("M48.062", "M48.061"), "cervical": ("M48.02", "M48.02")}
-SYMPTOMS = {
+DIAGNOSIS_CODES: dict[StenosisRegion, tuple[str, str]] = {
+    "lumbar": ("M48.062", "M48.061"),
+    "cervical": ("M48.02", "M48.02"),
+}
+SYMPTOMS: dict[StenosisRegion, dict[Symptom, float]] = {
     "lumbar": {
         "neurogenic_claudication": 0.8,
         "leg_pain": 0.85,
@@ -63,7 +67,12 @@ SYMPTOMS = {
         "balance_problems": 0.1,
     },
 }
-CONSENTS = {"treatment": 1.0, "registry": 1.0, "research_use": 0.9, "contact": 0.8}
+CONSENTS: dict[ConsentKind, float] = {
+    "treatment": 1.0,
+    "registry": 1.0,
+    "research_use": 0.9,
+    "contact": 0.8,
+}
 CONSENT_FORM = "synthetic-1"
 GENERAL_HEALTH = Weighted.of(("good", "fair", "poor"), (60, 35, 5))
 
@@ -90,8 +99,8 @@ class Enrolment:
     patient_id: int
     episode_id: int
     site: str
-    region: str
-    severity: str
+    region: StenosisRegion
+    severity: Severity
     started_on: date
     performed_on: date
     course: Course
@@ -108,7 +117,7 @@ def enrol_patient(rng: random.Random, ids: IdCounters, batch: RowBatch, plan: Ru
     performed_on = plan.as_of - timedelta(days=rng.randint(1, ENROLMENT_DAYS))
     started_on = performed_on - timedelta(days=rng.randint(14, 56))
     site = plan.sites.draw(rng)
-    region = "lumbar" if rng.random() < LUMBAR_SHARE else "cervical"
+    region: StenosisRegion = "lumbar" if rng.random() < LUMBAR_SHARE else "cervical"
     course = draw_course(rng, region)
     severity = _severity(rng, course.baseline_disability)
     born = _birth_date(rng, performed_on)
@@ -160,7 +169,7 @@ def draw_course(rng: random.Random, region: str) -> Course:
     )
 
 
-def _severity(rng: random.Random, baseline: float) -> str:
+def _severity(rng: random.Random, baseline: float) -> Severity:
     """Imaging severity loosely follows disability; the two often disagree in practice."""
     rated = baseline + rng.gauss(0, 8)
     return "mild" if rated < 28 else "severe" if rated > 58 else "moderate"
@@ -195,13 +204,15 @@ def _add_patient(
     batch.add("patient_identity", {"patient_id": patient_id, **identity_columns(entered)})
 
 
-def _diagnosis(rng: random.Random, region: str) -> str:
+def _diagnosis(rng: random.Random, region: StenosisRegion) -> str:
     # ICD-10-CM M48.062 is lumbar stenosis with neurogenic claudication, M48.061 without.
     with_claudication, without = DIAGNOSIS_CODES[region]
     return with_claudication if rng.random() < 0.8 else without
 
 
-def _profile(rng: random.Random, age: int, region: str, severity: str) -> dict[str, Any]:
+def _profile(
+    rng: random.Random, age: int, region: StenosisRegion, severity: Severity
+) -> dict[str, Any]:
     """Screening answers of someone a clinic went on to treat: no red flag, no contraindication."""
     chances = SYMPTOMS[region]
     symptoms = [name for name, chance in chances.items() if rng.random() < chance]

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from regenspine.care import assess_adverse_event, parse_adverse_event
+from regenspine.care import (
+    AdverseEventSite,
+    CtcaeGrade,
+    Relatedness,
+    SeriousCriterion,
+    assess_adverse_event,
+    parse_adverse_event,
+)
 from regenspine.registry.rows import adverse_event_columns
 from regenspine.synthetic.procedures import SyntheticProcedure
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
@@ -27,12 +34,12 @@ class HarmPattern:
     chance: float
     description: str
     category: str
-    site: str
-    grade: int
-    relatedness: str
+    site: AdverseEventSite
+    grade: CtcaeGrade
+    relatedness: Relatedness
     onset_days: tuple[int, int]  # days after the procedure
     lasting_days: tuple[int, int]
-    serious_criteria: tuple[str, ...] = ()
+    serious_criteria: tuple[SeriousCriterion, ...] = ()
     only_for: str | None = None  # "autologous", "allogeneic" or an injection target
 
     def applies_to(self, procedure: SyntheticProcedure) -> bool:

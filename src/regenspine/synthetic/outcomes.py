@@ -12,10 +12,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Literal
 
 from regenspine.care import FollowUpVisit, questionnaires_for
 from regenspine.instruments import InstrumentScore, score
 from regenspine.registry.entries import InterventionInput
+from regenspine.registry.models import InterventionKind
 from regenspine.registry.rows import assessment_columns, follow_up_columns, intervention_columns
 from regenspine.synthetic.answers import VisitState, Weighted, answers_for, clamp
 from regenspine.synthetic.cases import Enrolment, visit_schedule
@@ -24,13 +26,29 @@ from regenspine.synthetic.procedures import SyntheticProcedure
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
 
 # How much of the patient's eventual improvement has built up at each visit.
-BUILD_UP = {"baseline": 0.0, "2w": 0.25, "6w": 0.55, "3m": 0.85, "6m": 1.0, "12m": 1.0, "24m": 0.9}
+# Keyed by the schedule's timepoints (a test holds the keys to TIMEPOINT_IDS).
+BUILD_UP: dict[str, float] = {
+    "baseline": 0.0,
+    "2w": 0.25,
+    "6w": 0.55,
+    "3m": 0.85,
+    "6m": 1.0,
+    "12m": 1.0,
+    "24m": 0.9,
+}
 VISIT_NOISE = 0.07
 # Share of patients lost to follow-up before each visit, plus visits missed now and then: about
 # 26% of 12-month answers missing, as in spine registries (NORspine 71.6% response at 12 months,
 # norspine-nd-registry-report; Swespine about a quarter, swespine-2020-one-year-nonresponse).
 # Missing at random: NORspine found non-respondents' outcomes no different.
-LOST_BEFORE = {"2w": 0.03, "6w": 0.06, "3m": 0.10, "6m": 0.15, "12m": 0.21, "24m": 0.30}
+LOST_BEFORE: dict[str, float] = {
+    "2w": 0.03,
+    "6w": 0.06,
+    "3m": 0.10,
+    "6m": 0.15,
+    "12m": 0.21,
+    "24m": 0.30,
+}
 VISIT_MISSED = 0.06
 # Decompression lowered the ODI from 39.8 to 24, about 40%, in DaneSpine's stenosis patients
 # (research notes, registry.md section 2); later surgery moves a patient at least that far.
@@ -38,10 +56,17 @@ SURGERY_IMPROVEMENT, SURGERY_IMPROVEMENT_SD = 0.40, 0.2
 # Later treatment, yearly rates from 90 days on: "a few percent a year" for surgery; 92% of
 # Pettine's 26 patients were surgery-free at 12 months (pettine-2016-bmc-two-year).
 # Non-responders are treated more often, responders less.
-LATER_TREATMENTS = (("surgery", 0.04), ("epidural_steroid", 0.05), ("repeat_cell_injection", 0.02))
-SURGERIES = Weighted.of(
-    ("decompression", "decompression_with_fusion", "other_surgery"), (65, 25, 10)
+LATER_TREATMENTS: tuple[tuple[InterventionKind | Literal["surgery"], float], ...] = (
+    ("surgery", 0.04),
+    ("epidural_steroid", 0.05),
+    ("repeat_cell_injection", 0.02),
 )
+SURGERY_WEIGHTS: dict[InterventionKind, float] = {
+    "decompression": 65,
+    "decompression_with_fusion": 25,
+    "other_surgery": 10,
+}
+SURGERIES = Weighted.by_weight(SURGERY_WEIGHTS)
 EARLIEST_LATER_TREATMENT_DAYS = 90
 # Single-answer measures (pain ratings, walking, global impression) repeat a few hundred answers.
 SINGLE_ANSWER_CACHE = 4096

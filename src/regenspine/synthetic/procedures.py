@@ -18,7 +18,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from regenspine.care import (
+    CellSource,
+    ImageGuidance,
+    InjectionTarget,
     MedicationNote,
+    ProcedureRecord,
+    StenosisRegion,
     check_procedure,
     nsaid_window,
     parse_procedure,
@@ -32,21 +37,28 @@ from regenspine.registry.rows import (
 from regenspine.synthetic.answers import Weighted
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
 
-CELL_SOURCES = Weighted.of(("bone_marrow", "adipose", "allogeneic"), (60, 25, 15))
-LEVELS = {
+# Keys typed by the care vocabularies, so a value the registry does not know fails type checking.
+CELL_SOURCE_WEIGHTS: dict[CellSource, float] = {"bone_marrow": 60, "adipose": 25, "allogeneic": 15}
+CELL_SOURCES = Weighted.by_weight(CELL_SOURCE_WEIGHTS)
+LEVELS: dict[StenosisRegion, Weighted] = {
     "lumbar": Weighted.of(("L3-L4", "L4-L5", "L5-S1"), (15, 50, 35)),
     "cervical": Weighted.of(("C4-C5", "C5-C6", "C6-C7"), (20, 50, 30)),
 }
 TWO_LEVELS = 0.3
-TARGET_SETS = Weighted.of(
-    (("epidural",), ("intradiscal",), ("facet",), ("epidural", "facet")), (55, 20, 15, 10)
-)
-# Image guidance by the first target; never "none", which the protocol refuses.
-GUIDANCE = {
-    "epidural": Weighted.of(("fluoroscopy", "ultrasound", "ct"), (90, 5, 5)),
-    "intradiscal": Weighted.of(("fluoroscopy", "ct"), (75, 25)),
-    "facet": Weighted.of(("fluoroscopy", "ultrasound"), (60, 40)),
+TARGET_SET_WEIGHTS: dict[tuple[InjectionTarget, ...], float] = {
+    ("epidural",): 55,
+    ("intradiscal",): 20,
+    ("facet",): 15,
+    ("epidural", "facet"): 10,
 }
+TARGET_SETS = Weighted.by_weight(TARGET_SET_WEIGHTS)
+# Image guidance by the first target; never "none", which the protocol refuses.
+GUIDANCE_WEIGHTS: dict[InjectionTarget, dict[ImageGuidance, float]] = {
+    "epidural": {"fluoroscopy": 90, "ultrasound": 5, "ct": 5},
+    "intradiscal": {"fluoroscopy": 75, "ct": 25},
+    "facet": {"fluoroscopy": 60, "ultrasound": 40},
+}
+GUIDANCE = {target: Weighted.by_weight(weights) for target, weights in GUIDANCE_WEIGHTS.items()}
 # Clinics describe processing of 30 to 60 minutes (care/protocol.yaml); some runs fall outside.
 PROCESSING_INSIDE = 0.9
 # Bone marrow concentrate contents: medians near the averages of Pettine's series (121 million
@@ -83,16 +95,28 @@ def add_procedure(
     batch: RowBatch,
     *,
     episode_id: int,
-    region: str,
+    region: StenosisRegion,
     site: str,
     performed_on: date,
 ) -> SyntheticProcedure:
     """Queue medicines, one checked procedure, its targets and its protocol checks."""
     medications = _medications(rng, performed_on)
+    record = parse_procedure(_procedure_document(rng, region, site, performed_on))
+    return queue_procedure(ids, batch, record, medications, episode_id=episode_id)
+
+
+def queue_procedure(
+    ids: IdCounters,
+    batch: RowBatch,
+    record: ProcedureRecord,
+    medications: list[MedicationNote],
+    *,
+    episode_id: int,
+) -> SyntheticProcedure:
+    """Queue the medicines and a procedure record with its targets and protocol checks."""
     for note in medications:
         columns = medication_columns(note, episode_id=episode_id)
         batch.add("medication_note", {"id": ids.take("medication_note"), **columns})
-    record = parse_procedure(_procedure_document(rng, region, site, performed_on))
     report = check_procedure(record, medications)
     if report.refused:
         # A generator bug, not bad input: every generated procedure is meant to pass.
@@ -102,7 +126,7 @@ def add_procedure(
         "procedure",
         {
             "id": procedure_id,
-            "recorded_at": at_noon(performed_on),
+            "recorded_at": at_noon(record.performed_on),
             **procedure_columns(record, episode_id=episode_id),
         },
     )
@@ -112,7 +136,7 @@ def add_procedure(
         batch.add("protocol_check", {"procedure_id": procedure_id, **columns})
     return SyntheticProcedure(
         procedure_id=procedure_id,
-        performed_on=performed_on,
+        performed_on=record.performed_on,
         cell_source=record.harvest.source,
         targets=tuple(record.injection.targets),
     )
@@ -133,7 +157,7 @@ def _medications(rng: random.Random, performed_on: date) -> list[MedicationNote]
 
 
 def _procedure_document(
-    rng: random.Random, region: str, site: str, performed_on: date
+    rng: random.Random, region: StenosisRegion, site: str, performed_on: date
 ) -> dict[str, Any]:
     """The procedure as a clinic's JSON record."""
     source = CELL_SOURCES.draw(rng)
@@ -195,7 +219,7 @@ def _count(rng: random.Random, median: float) -> float:
 
 def _injection(
     rng: random.Random,
-    region: str,
+    region: StenosisRegion,
     site: str,
     harvest: dict[str, Any],
     processing: dict[str, Any] | None,
@@ -213,7 +237,7 @@ def _injection(
     }
 
 
-def _levels(rng: random.Random, region: str) -> list[str]:
+def _levels(rng: random.Random, region: StenosisRegion) -> list[str]:
     weighted = LEVELS[region]
     levels = weighted.options
     first = weighted.draw(rng)
