@@ -26,7 +26,7 @@ from regenspine.care.protocol import OUTCOME_ORDER
 from regenspine.care.schedule import TIMEPOINT_IDS
 from regenspine.cli.pathway import _OUTCOME_STYLE
 from regenspine.decision_aid.option_content import Region as OptionRegion
-from regenspine.decision_aid.profile import Severity
+from regenspine.decision_aid.profile import GeneralHealth, Severity
 from regenspine.interop.fhir.mapping import AE_OUTCOMES, GRADE_SEVERITY, SERIOUS_CRITERION_NCI
 from regenspine.registry.access import ROLE_PERMISSIONS
 from regenspine.registry.models import (
@@ -121,6 +121,8 @@ def test_the_synthetic_generator_draws_only_known_values() -> None:
     # Never "none": the protocol refuses an unguided injection.
     assert guidance == set(get_args(ImageGuidance)) - {"none"}
     assert set(cases.CONSENTS) == set(get_args(ConsentKind))
+    assert set(cases.GENERAL_HEALTH_WEIGHTS) == set(get_args(GeneralHealth))
+    assert set(cases.SYMPTOMS) | set(cases.DIAGNOSIS_CODES) <= set(get_args(StenosisRegion))
     assert set(outcomes.BUILD_UP) == set(TIMEPOINT_IDS)
     assert set(outcomes.LOST_BEFORE) == set(TIMEPOINT_IDS) - {"baseline"}
     assert set(outcomes.SURGERY_WEIGHTS) == SURGICAL_KINDS

@@ -16,6 +16,8 @@ from regenspine.decision_aid.profile import Severity
 from regenspine.registry.models import ConsentKind, InterventionKind, Sex
 
 IDENTIFYING_FIELDS = ("name", "birth_date", "sex", "zip", "email", "phone", "mrn")
+# A registry site code, for patients entered with or without their identity.
+SITE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
 class PatientInput(BaseModel):
@@ -30,7 +32,7 @@ class PatientInput(BaseModel):
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{6,40}$")
     mrn: str | None = Field(default=None, min_length=1, max_length=40)
-    site: str = Field(default="main", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    site: str = Field(default="main", pattern=SITE_PATTERN)
     synthetic: StrictBool = False
 
     @field_validator("birth_date")

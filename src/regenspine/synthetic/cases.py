@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from regenspine.care import FollowUpVisit, StenosisRegion, follow_up_schedule
-from regenspine.decision_aid.profile import Severity, Symptom, parse_profile
+from regenspine.decision_aid.profile import GeneralHealth, Severity, Symptom, parse_profile
 from regenspine.decision_aid.screening import screen_candidate
 from regenspine.registry.entries import ConsentInput, EpisodeInput, PatientInput
 from regenspine.registry.models import ConsentKind
@@ -74,7 +74,8 @@ CONSENTS: dict[ConsentKind, float] = {
     "contact": 0.8,
 }
 CONSENT_FORM = "synthetic-1"
-GENERAL_HEALTH = Weighted.of(("good", "fair", "poor"), (60, 35, 5))
+GENERAL_HEALTH_WEIGHTS: dict[GeneralHealth, float] = {"good": 60, "fair": 35, "poor": 5}
+GENERAL_HEALTH = Weighted.by_weight(GENERAL_HEALTH_WEIGHTS)
 
 
 @dataclass(frozen=True)

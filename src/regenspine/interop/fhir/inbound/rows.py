@@ -31,7 +31,7 @@ from regenspine.interop.fhir.mapping import (
     has_tag,
     parse_resource_id,
 )
-from regenspine.registry.entries import EpisodeInput, PatientInput
+from regenspine.registry.entries import SITE_PATTERN, EpisodeInput, PatientInput
 from regenspine.registry.models import EPISODE_STATUSES
 from regenspine.registry.rows import (
     episode_columns,
@@ -43,7 +43,7 @@ from regenspine.registry.rows import (
 
 Row = dict[str, Any]
 # The site code rule of PatientInput, also for patients stored without identity.
-_SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_SITE = re.compile(SITE_PATTERN)
 SITE_RULE = "lower-case letters, digits, - and _, up to 40 characters"
 
 
