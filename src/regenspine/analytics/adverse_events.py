@@ -16,7 +16,7 @@ from regenspine.analytics.estimates import MIN_REPORTED, interval, poisson_rate_
 from regenspine.care.adverse_events import AdverseEventSite, load_adverse_event_texts
 
 PER = 100
-SITE_LABELS = {
+SITE_LABELS: dict[AdverseEventSite, str] = {
     "harvest": "Harvest site",
     "injection": "Injection site",
     "systemic": "Whole body (systemic)",

@@ -22,6 +22,7 @@ from regenspine.care.procedure import (
     ProcedureRecord,
     Processing,
     SpinalRegion,
+    StenosisRegion,
     parse_medication,
     parse_procedure,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Relatedness",
     "SeriousCriterion",
     "SpinalRegion",
+    "StenosisRegion",
     "Timepoint",
     "VisitStatus",
     "assess_adverse_event",

@@ -37,7 +37,7 @@ Relatedness = Literal["unrelated", "unlikely", "possible", "probable", "definite
 AdverseEventOutcome = Literal[
     "recovered", "recovering", "not_recovered", "recovered_with_sequelae", "fatal", "unknown"
 ]
-RESOLVED_OUTCOMES = ("recovered", "recovered_with_sequelae")
+RESOLVED_OUTCOMES: tuple[AdverseEventOutcome, ...] = ("recovered", "recovered_with_sequelae")
 CONSISTENCY_RULES = (
     "grade_5_needs_fatal_outcome",
     "grade_5_needs_death_criterion",

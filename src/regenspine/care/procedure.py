@@ -19,11 +19,15 @@ CellSource = Literal["bone_marrow", "adipose", "allogeneic"]
 InjectionTarget = Literal["epidural", "facet", "intradiscal", "other"]
 ImageGuidance = Literal["fluoroscopy", "ultrasound", "ct", "none"]
 SpinalRegion = Literal["cervical", "thoracic", "lumbar", "sacral"]
+# Where the stenosis an episode treats is: the three regions the decision aid screens and the
+# follow-up questionnaires are chosen by (an injection may also reach the sacrum).
+StenosisRegion = Literal["lumbar", "cervical", "thoracic"]
 
 CELL_SOURCES: tuple[str, ...] = get_args(CellSource)
 INJECTION_TARGETS: tuple[str, ...] = get_args(InjectionTarget)
 IMAGE_GUIDANCE: tuple[str, ...] = get_args(ImageGuidance)
 SPINAL_REGIONS: tuple[str, ...] = get_args(SpinalRegion)
+STENOSIS_REGIONS: tuple[str, ...] = get_args(StenosisRegion)
 
 # The vertebrae from the top of the neck down, so that a level is two neighbours in this list.
 VERTEBRAE: tuple[str, ...] = (

@@ -7,7 +7,7 @@ from functools import cache
 
 from pydantic import Field
 
-from regenspine.care.procedure import IMAGE_GUIDANCE
+from regenspine.care.procedure import CELL_SOURCES, IMAGE_GUIDANCE
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import EvidenceLevel
 from regenspine.knowledge.loader import load_model, require_sources
@@ -15,6 +15,9 @@ from regenspine.knowledge.schema import StrictModel
 
 PROTOCOL_FILE = "care/protocol.yaml"
 GUIDED = tuple(value for value in IMAGE_GUIDANCE if value != "none")
+# The person's own cells (harvested and processed) and the cell sources other than bone marrow.
+AUTOLOGOUS = tuple(source for source in CELL_SOURCES if source != "allogeneic")
+NOT_BONE_MARROW = tuple(source for source in CELL_SOURCES if source != "bone_marrow")
 CELL_COUNTS = ("cfu_f_per_ml", "cd34_per_ml")
 TRACEABILITY_FIELDS = ("lot_number", "donor_screening_documented")
 
@@ -114,11 +117,11 @@ def load_protocol_texts() -> ProtocolTexts:
         (
             "allogeneic_traceability.source_labels",
             texts.allogeneic_traceability.source_labels,
-            ("bone_marrow", "adipose"),
+            AUTOLOGOUS,
         ),
         ("cell_counts.thresholds", texts.cell_counts.thresholds, CELL_COUNTS),
         ("cell_counts.count_labels", texts.cell_counts.count_labels, CELL_COUNTS),
-        ("cell_counts.source_labels", texts.cell_counts.source_labels, ("adipose", "allogeneic")),
+        ("cell_counts.source_labels", texts.cell_counts.source_labels, NOT_BONE_MARROW),
     )
     for where, mapping, expected in labels:
         require_keys(mapping, expected, f"{PROTOCOL_FILE}: {where}")

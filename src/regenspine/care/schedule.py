@@ -19,6 +19,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from regenspine.care.procedure import StenosisRegion
 from regenspine.errors import InvalidInput, KnowledgeBaseError
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
@@ -54,7 +55,7 @@ class QuestionnaireSets(StrictModel):
     """Which instruments a visit asks for, by the region of the episode."""
 
     sources: tuple[str, ...] = Field(min_length=1)
-    by_region: dict[Literal["lumbar", "thoracic", "cervical"], tuple[str, ...]]
+    by_region: dict[StenosisRegion, tuple[str, ...]]
     after_treatment_only: tuple[str, ...]
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from regenspine.care import ProtocolReport, parse_within
+from regenspine.care import CheckOutcome, ProtocolReport, parse_within
 from regenspine.cli.inputs import parse_iso_date, read_json_file
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.cli.patients import AsJson, JsonFile, OnDate, PatientKey
@@ -55,7 +55,12 @@ for group, name in (
 ):
     commands.add_typer(group, name=name)
 
-_OUTCOME_STYLE = {"refused": "bold red", "warning": "yellow", "note": "cyan", "passed": "green"}
+_OUTCOME_STYLE: dict[CheckOutcome, str] = {
+    "refused": "bold red",
+    "warning": "yellow",
+    "note": "cyan",
+    "passed": "green",
+}
 
 
 def _print_checks(report: ProtocolReport) -> None:

@@ -6,9 +6,10 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from regenspine.care.procedure import StenosisRegion
 from regenspine.input_problems import parse_as
 
-Region = Literal["lumbar", "cervical", "thoracic"]
+Region = StenosisRegion
 Severity = Literal["mild", "moderate", "severe"]
 GeneralHealth = Literal["good", "fair", "poor"]
 Symptom = Literal[

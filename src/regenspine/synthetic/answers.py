@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,11 @@ class Weighted:
     def of(cls, options: Sequence[Any], weights: Sequence[float]) -> Weighted:
         """Options with their relative weights, in the same order."""
         return cls(tuple(options), tuple(itertools.accumulate(weights)))
+
+    @classmethod
+    def by_weight(cls, weights: Mapping[Any, float]) -> Weighted:
+        """Options keyed by value with their relative weights, in the mapping's order."""
+        return cls.of(tuple(weights), tuple(weights.values()))
 
     def draw(self, rng: random.Random) -> Any:
         """One option, drawn by weight."""

@@ -16,10 +16,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from regenspine.care import FollowUpVisit, follow_up_schedule
-from regenspine.decision_aid.profile import parse_profile
+from regenspine.care import FollowUpVisit, StenosisRegion, follow_up_schedule
+from regenspine.decision_aid.profile import GeneralHealth, Severity, Symptom, parse_profile
 from regenspine.decision_aid.screening import screen_candidate
-from regenspine.registry.models.base import as_plain
+from regenspine.registry.entries import ConsentInput, EpisodeInput, PatientInput
+from regenspine.registry.models import ConsentKind
+from regenspine.registry.rows import (
+    consent_columns,
+    episode_columns,
+    identity_columns,
+    patient_columns,
+    screening_columns,
+)
 from regenspine.synthetic.answers import Course, Weighted, clamp
 from regenspine.synthetic.rows import IdCounters, RowBatch, synthetic_registry_key
 
@@ -38,8 +46,11 @@ BASELINE_MEAN, BASELINE_SD = 43.0, 17.3
 # spread, so that many patients do not respond. Invented for demonstration: no success rate of
 # cell therapy for stenosis is established, and these data must never be read as one.
 RESPONSE_MEAN, RESPONSE_SD, SEVERE_RESPONSE_MEAN = 0.28, 0.30, 0.20
-DIAGNOSIS_CODES = {"lumbar": ("M48.062", "M48.061"), "cervical": ("M48.02", "M48.02")}
-SYMPTOMS = {
+DIAGNOSIS_CODES: dict[StenosisRegion, tuple[str, str]] = {
+    "lumbar": ("M48.062", "M48.061"),
+    "cervical": ("M48.02", "M48.02"),
+}
+SYMPTOMS: dict[StenosisRegion, dict[Symptom, float]] = {
     "lumbar": {
         "neurogenic_claudication": 0.8,
         "leg_pain": 0.85,
@@ -56,9 +67,15 @@ SYMPTOMS = {
         "balance_problems": 0.1,
     },
 }
-CONSENTS = {"treatment": 1.0, "registry": 1.0, "research_use": 0.9, "contact": 0.8}
+CONSENTS: dict[ConsentKind, float] = {
+    "treatment": 1.0,
+    "registry": 1.0,
+    "research_use": 0.9,
+    "contact": 0.8,
+}
 CONSENT_FORM = "synthetic-1"
-GENERAL_HEALTH = Weighted.of(("good", "fair", "poor"), (60, 35, 5))
+GENERAL_HEALTH_WEIGHTS: dict[GeneralHealth, float] = {"good": 60, "fair": 35, "poor": 5}
+GENERAL_HEALTH = Weighted.by_weight(GENERAL_HEALTH_WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -83,8 +100,8 @@ class Enrolment:
     patient_id: int
     episode_id: int
     site: str
-    region: str
-    severity: str
+    region: StenosisRegion
+    severity: Severity
     started_on: date
     performed_on: date
     course: Course
@@ -101,7 +118,7 @@ def enrol_patient(rng: random.Random, ids: IdCounters, batch: RowBatch, plan: Ru
     performed_on = plan.as_of - timedelta(days=rng.randint(1, ENROLMENT_DAYS))
     started_on = performed_on - timedelta(days=rng.randint(14, 56))
     site = plan.sites.draw(rng)
-    region = "lumbar" if rng.random() < LUMBAR_SHARE else "cervical"
+    region: StenosisRegion = "lumbar" if rng.random() < LUMBAR_SHARE else "cervical"
     course = draw_course(rng, region)
     severity = _severity(rng, course.baseline_disability)
     born = _birth_date(rng, performed_on)
@@ -121,20 +138,19 @@ def _add_episode(batch: RowBatch, rng: random.Random, enrolment: Enrolment, as_o
     """The episode closes when the last follow-up window has closed by the as-of day."""
     last_visit = visit_schedule(enrolment.performed_on)[-1]
     finished = last_visit.window_closes < as_of
-    batch.add(
-        "episode",
-        {
-            "id": enrolment.episode_id,
-            "patient_id": enrolment.patient_id,
-            "region": enrolment.region,
-            "severity": enrolment.severity,
-            "diagnosis_code": _diagnosis(rng, enrolment.region),
-            "started_on": enrolment.started_on,
-            "status": "closed" if finished else "open",
-            "closed_on": last_visit.window_closes if finished else None,
-            "note": None,
-        },
+    entered = EpisodeInput(
+        region=enrolment.region,
+        severity=enrolment.severity,
+        diagnosis_code=_diagnosis(rng, enrolment.region),
+        started_on=enrolment.started_on,
     )
+    columns = episode_columns(
+        entered,
+        patient_id=enrolment.patient_id,
+        status="closed" if finished else "open",
+        closed_on=last_visit.window_closes if finished else None,
+    )
+    batch.add("episode", {"id": enrolment.episode_id, **columns})
 
 
 def draw_course(rng: random.Random, region: str) -> Course:
@@ -154,7 +170,7 @@ def draw_course(rng: random.Random, region: str) -> Course:
     )
 
 
-def _severity(rng: random.Random, baseline: float) -> str:
+def _severity(rng: random.Random, baseline: float) -> Severity:
     """Imaging severity loosely follows disability; the two often disagree in practice."""
     rated = baseline + rng.gauss(0, 8)
     return "mild" if rated < 28 else "severe" if rated > 58 else "moderate"
@@ -174,38 +190,30 @@ def _add_patient(
     batch: RowBatch, rng: random.Random, patient_id: int, site: str, born: date, started_on: date
 ) -> None:
     number = f"{patient_id:05d}"
-    batch.add(
-        "patient",
-        {
-            "id": patient_id,
-            "registry_key": synthetic_registry_key(patient_id),
-            "site": site,
-            "synthetic": True,
-            "created_at": datetime.combine(started_on, time(9, 0), tzinfo=UTC),
-        },
+    entered = PatientInput(
+        name=f"Synthetic Patient {number}",
+        birth_date=born,
+        sex="female" if rng.random() < FEMALE_SHARE else "male",
+        email=f"synthetic-{number}@example.org",
+        mrn=f"SYN-{number}",
+        site=site,
+        synthetic=True,
     )
-    batch.add(
-        "patient_identity",
-        {
-            "patient_id": patient_id,
-            "name": f"Synthetic Patient {number}",
-            "birth_date": born,
-            "sex": "female" if rng.random() < FEMALE_SHARE else "male",
-            "zip": None,
-            "email": f"synthetic-{number}@example.org",
-            "phone": None,
-            "mrn": f"SYN-{number}",
-        },
-    )
+    columns = patient_columns(synthetic_registry_key(patient_id), site=site, synthetic=True)
+    created_at = datetime.combine(started_on, time(9, 0), tzinfo=UTC)
+    batch.add("patient", {"id": patient_id, "created_at": created_at, **columns})
+    batch.add("patient_identity", {"patient_id": patient_id, **identity_columns(entered)})
 
 
-def _diagnosis(rng: random.Random, region: str) -> str:
+def _diagnosis(rng: random.Random, region: StenosisRegion) -> str:
     # ICD-10-CM M48.062 is lumbar stenosis with neurogenic claudication, M48.061 without.
     with_claudication, without = DIAGNOSIS_CODES[region]
     return with_claudication if rng.random() < 0.8 else without
 
 
-def _profile(rng: random.Random, age: int, region: str, severity: str) -> dict[str, Any]:
+def _profile(
+    rng: random.Random, age: int, region: StenosisRegion, severity: Severity
+) -> dict[str, Any]:
     """Screening answers of someone a clinic went on to treat: no red flag, no contraindication."""
     chances = SYMPTOMS[region]
     symptoms = [name for name, chance in chances.items() if rng.random() < chance]
@@ -235,32 +243,19 @@ def _add_screening(
 ) -> None:
     checked = parse_profile(profile)
     result = screen_candidate(checked)
-    batch.add(
-        "screening",
-        {
-            "id": ids.take("screening"),
-            "episode_id": episode_id,
-            "screened_on": screened_on,
-            "category": str(result.category.value),
-            "profile": as_plain(checked.model_dump(mode="json")),
-            "result": as_plain(result.model_dump(mode="json")),
-        },
-    )
+    columns = screening_columns(checked, result, episode_id=episode_id, screened_on=screened_on)
+    batch.add("screening", {"id": ids.take("screening"), **columns})
 
 
 def _add_consents(
     batch: RowBatch, ids: IdCounters, rng: random.Random, episode_id: int, recorded_on: date
 ) -> None:
     for kind, chance in CONSENTS.items():
-        batch.add(
-            "consent",
-            {
-                "id": ids.take("consent"),
-                "episode_id": episode_id,
-                "kind": kind,
-                "given": rng.random() < chance,
-                "form_version": CONSENT_FORM,
-                "recorded_on": recorded_on,
-                "withdrawn_on": None,
-            },
+        entered = ConsentInput(
+            kind=kind,
+            given=rng.random() < chance,
+            recorded_on=recorded_on,
+            form_version=CONSENT_FORM,
         )
+        columns = consent_columns(entered, episode_id=episode_id)
+        batch.add("consent", {"id": ids.take("consent"), **columns})

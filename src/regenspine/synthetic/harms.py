@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from regenspine.care import assess_adverse_event, parse_adverse_event
+from regenspine.care import (
+    AdverseEventSite,
+    CtcaeGrade,
+    Relatedness,
+    SeriousCriterion,
+    assess_adverse_event,
+    parse_adverse_event,
+)
+from regenspine.registry.rows import adverse_event_columns
 from regenspine.synthetic.procedures import SyntheticProcedure
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
 
@@ -26,12 +34,12 @@ class HarmPattern:
     chance: float
     description: str
     category: str
-    site: str
-    grade: int
-    relatedness: str
+    site: AdverseEventSite
+    grade: CtcaeGrade
+    relatedness: Relatedness
     onset_days: tuple[int, int]  # days after the procedure
     lasting_days: tuple[int, int]
-    serious_criteria: tuple[str, ...] = ()
+    serious_criteria: tuple[SeriousCriterion, ...] = ()
     only_for: str | None = None  # "autologous", "allogeneic" or an injection target
 
     def applies_to(self, procedure: SyntheticProcedure) -> bool:
@@ -158,16 +166,12 @@ def add_adverse_events(
             _report(pattern, onset_on, resolved_on if resolved_on <= as_of else None)
         )
         assessment = assess_adverse_event(report)
+        columns = adverse_event_columns(
+            report, assessment, episode_id=episode_id, procedure_id=procedure.procedure_id
+        )
         batch.add(
             "adverse_event",
-            {
-                "id": ids.take("adverse_event"),
-                "episode_id": episode_id,
-                "procedure_id": procedure.procedure_id,
-                "serious": assessment.serious,
-                "recorded_at": at_noon(onset_on),
-                **report.model_dump(),
-            },
+            {"id": ids.take("adverse_event"), "recorded_at": at_noon(onset_on), **columns},
         )
 
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Literal
 
 from regenspine.care import FollowUpVisit, questionnaires_for
 from regenspine.instruments import InstrumentScore, score
-from regenspine.registry.services.safety import SURGICAL_KINDS
+from regenspine.registry.entries import InterventionInput
+from regenspine.registry.models import InterventionKind
+from regenspine.registry.rows import assessment_columns, follow_up_columns, intervention_columns
 from regenspine.synthetic.answers import VisitState, Weighted, answers_for, clamp
 from regenspine.synthetic.cases import Enrolment, visit_schedule
 from regenspine.synthetic.harms import add_adverse_events
@@ -23,13 +26,29 @@ from regenspine.synthetic.procedures import SyntheticProcedure
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
 
 # How much of the patient's eventual improvement has built up at each visit.
-BUILD_UP = {"baseline": 0.0, "2w": 0.25, "6w": 0.55, "3m": 0.85, "6m": 1.0, "12m": 1.0, "24m": 0.9}
+# Keyed by the schedule's timepoints (a test holds the keys to TIMEPOINT_IDS).
+BUILD_UP: dict[str, float] = {
+    "baseline": 0.0,
+    "2w": 0.25,
+    "6w": 0.55,
+    "3m": 0.85,
+    "6m": 1.0,
+    "12m": 1.0,
+    "24m": 0.9,
+}
 VISIT_NOISE = 0.07
 # Share of patients lost to follow-up before each visit, plus visits missed now and then: about
 # 26% of 12-month answers missing, as in spine registries (NORspine 71.6% response at 12 months,
 # norspine-nd-registry-report; Swespine about a quarter, swespine-2020-one-year-nonresponse).
 # Missing at random: NORspine found non-respondents' outcomes no different.
-LOST_BEFORE = {"2w": 0.03, "6w": 0.06, "3m": 0.10, "6m": 0.15, "12m": 0.21, "24m": 0.30}
+LOST_BEFORE: dict[str, float] = {
+    "2w": 0.03,
+    "6w": 0.06,
+    "3m": 0.10,
+    "6m": 0.15,
+    "12m": 0.21,
+    "24m": 0.30,
+}
 VISIT_MISSED = 0.06
 # Decompression lowered the ODI from 39.8 to 24, about 40%, in DaneSpine's stenosis patients
 # (the Danish spine registry's benchmark for lumbar stenosis decompression, n = 3,420, one year);
@@ -38,10 +57,17 @@ SURGERY_IMPROVEMENT, SURGERY_IMPROVEMENT_SD = 0.40, 0.2
 # Later treatment, yearly rates from 90 days on: "a few percent a year" for surgery; 92% of
 # Pettine's 26 patients were surgery-free at 12 months (pettine-2016-bmc-two-year).
 # Non-responders are treated more often, responders less.
-LATER_TREATMENTS = (("surgery", 0.04), ("epidural_steroid", 0.05), ("repeat_cell_injection", 0.02))
-SURGERIES = Weighted.of(
-    ("decompression", "decompression_with_fusion", "other_surgery"), (65, 25, 10)
+LATER_TREATMENTS: tuple[tuple[InterventionKind | Literal["surgery"], float], ...] = (
+    ("surgery", 0.04),
+    ("epidural_steroid", 0.05),
+    ("repeat_cell_injection", 0.02),
 )
+SURGERY_WEIGHTS: dict[InterventionKind, float] = {
+    "decompression": 65,
+    "decompression_with_fusion": 25,
+    "other_surgery": 10,
+}
+SURGERIES = Weighted.by_weight(SURGERY_WEIGHTS)
 EARLIEST_LATER_TREATMENT_DAYS = 90
 # Single-answer measures (pain ratings, walking, global impression) repeat a few hundred answers.
 SINGLE_ANSWER_CACHE = 4096
@@ -63,18 +89,8 @@ def add_outcomes(
         if assessed_on is not None and assessed_on > as_of:
             assessed_on = None
         follow_up_id = ids.take("follow_up")
-        batch.add(
-            "follow_up",
-            {
-                "id": follow_up_id,
-                "procedure_id": procedure.procedure_id,
-                "timepoint": visit.timepoint,
-                "due_on": visit.due_on,
-                "window_opens": visit.window_opens,
-                "window_closes": visit.window_closes,
-                "completed_on": assessed_on,
-            },
-        )
+        columns = follow_up_columns(visit, procedure_id=procedure.procedure_id)
+        batch.add("follow_up", {"id": follow_up_id, **columns, "completed_on": assessed_on})
         if assessed_on is not None:
             state = _state(rng, enrolment, visit.timepoint, assessed_on, surgery_on)
             _add_assessments(rng, ids, batch, enrolment, follow_up_id, visit, assessed_on, state)
@@ -126,22 +142,17 @@ def _add_assessments(
     for instrument in questionnaires_for(enrolment.region, visit.timepoint):
         answers = answers_for(instrument, enrolment.course, state, rng)
         scored = scored_answers(instrument, answers)
+        columns = assessment_columns(
+            scored,
+            answers,
+            episode_id=enrolment.episode_id,
+            follow_up_id=follow_up_id,
+            timepoint=visit.timepoint,
+            assessed_on=assessed_on,
+        )
         batch.add(
             "assessment",
-            {
-                "id": ids.take("assessment"),
-                "episode_id": enrolment.episode_id,
-                "follow_up_id": follow_up_id,
-                "instrument": scored.instrument,
-                "timepoint": visit.timepoint,
-                "assessed_on": assessed_on,
-                "answers": answers,
-                "score": scored.score,
-                "subscales": scored.subscales,
-                "answered": scored.answered,
-                "reason": scored.reason,
-                "recorded_at": at_noon(assessed_on),
-            },
+            {"id": ids.take("assessment"), "recorded_at": at_noon(assessed_on), **columns},
         )
 
 
@@ -172,17 +183,9 @@ def _add_later_treatments(
         if day > as_of:
             continue
         kind = SURGERIES.draw(rng) if treatment == "surgery" else treatment
-        batch.add(
-            "intervention",
-            {
-                "id": ids.take("intervention"),
-                "episode_id": enrolment.episode_id,
-                "performed_on": day,
-                "kind": kind,
-                "is_surgery": kind in SURGICAL_KINDS,
-                "description": None,
-            },
-        )
-        if kind in SURGICAL_KINDS:
+        entered = InterventionInput(performed_on=day, kind=kind)
+        columns = intervention_columns(entered, episode_id=enrolment.episode_id)
+        batch.add("intervention", {"id": ids.take("intervention"), **columns})
+        if columns["is_surgery"]:
             surgery_on = day
     return surgery_on

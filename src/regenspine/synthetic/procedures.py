@@ -18,31 +18,47 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from regenspine.care import (
+    CellSource,
+    ImageGuidance,
+    InjectionTarget,
     MedicationNote,
     ProcedureRecord,
-    ProtocolReport,
+    StenosisRegion,
     check_procedure,
     nsaid_window,
     parse_procedure,
 )
+from regenspine.registry.rows import (
+    injection_target_columns,
+    medication_columns,
+    procedure_columns,
+    protocol_check_columns,
+)
 from regenspine.synthetic.answers import Weighted
 from regenspine.synthetic.rows import IdCounters, RowBatch, at_noon
 
-CELL_SOURCES = Weighted.of(("bone_marrow", "adipose", "allogeneic"), (60, 25, 15))
-LEVELS = {
+# Keys typed by the care vocabularies, so a value the registry does not know fails type checking.
+CELL_SOURCE_WEIGHTS: dict[CellSource, float] = {"bone_marrow": 60, "adipose": 25, "allogeneic": 15}
+CELL_SOURCES = Weighted.by_weight(CELL_SOURCE_WEIGHTS)
+LEVELS: dict[StenosisRegion, Weighted] = {
     "lumbar": Weighted.of(("L3-L4", "L4-L5", "L5-S1"), (15, 50, 35)),
     "cervical": Weighted.of(("C4-C5", "C5-C6", "C6-C7"), (20, 50, 30)),
 }
 TWO_LEVELS = 0.3
-TARGET_SETS = Weighted.of(
-    (("epidural",), ("intradiscal",), ("facet",), ("epidural", "facet")), (55, 20, 15, 10)
-)
-# Image guidance by the first target; never "none", which the protocol refuses.
-GUIDANCE = {
-    "epidural": Weighted.of(("fluoroscopy", "ultrasound", "ct"), (90, 5, 5)),
-    "intradiscal": Weighted.of(("fluoroscopy", "ct"), (75, 25)),
-    "facet": Weighted.of(("fluoroscopy", "ultrasound"), (60, 40)),
+TARGET_SET_WEIGHTS: dict[tuple[InjectionTarget, ...], float] = {
+    ("epidural",): 55,
+    ("intradiscal",): 20,
+    ("facet",): 15,
+    ("epidural", "facet"): 10,
 }
+TARGET_SETS = Weighted.by_weight(TARGET_SET_WEIGHTS)
+# Image guidance by the first target; never "none", which the protocol refuses.
+GUIDANCE_WEIGHTS: dict[InjectionTarget, dict[ImageGuidance, float]] = {
+    "epidural": {"fluoroscopy": 90, "ultrasound": 5, "ct": 5},
+    "intradiscal": {"fluoroscopy": 75, "ct": 25},
+    "facet": {"fluoroscopy": 60, "ultrasound": 40},
+}
+GUIDANCE = {target: Weighted.by_weight(weights) for target, weights in GUIDANCE_WEIGHTS.items()}
 # Clinics describe processing of 30 to 60 minutes (care/protocol.yaml); some runs fall outside.
 PROCESSING_INSIDE = 0.9
 # Bone marrow concentrate contents: medians near the averages of Pettine's series (121 million
@@ -61,17 +77,6 @@ NSAID_USERS = 0.35
 NSAID_IN_WINDOW = 0.15  # of NSAID users: still taking one inside the avoidance window
 NSAIDS = ("ibuprofen", "naproxen", "diclofenac")
 OPERATORS_PER_SITE = 3
-# Procedure table columns filled from the processing record (all empty for a donor product).
-PROCESSING_COLUMNS = (
-    ("processing_method", "method"),
-    ("processing_device", "device"),
-    ("processing_started_at", "started_at"),
-    ("processing_ended_at", "ended_at"),
-    ("total_nucleated_cells_per_ml", "total_nucleated_cells_per_ml"),
-    ("cfu_f_per_ml", "cfu_f_per_ml"),
-    ("cd34_per_ml", "cd34_per_ml"),
-    ("viability_percent", "viability_percent"),
-)
 
 
 @dataclass(frozen=True)
@@ -90,30 +95,48 @@ def add_procedure(
     batch: RowBatch,
     *,
     episode_id: int,
-    region: str,
+    region: StenosisRegion,
     site: str,
     performed_on: date,
 ) -> SyntheticProcedure:
     """Queue medicines, one checked procedure, its targets and its protocol checks."""
     medications = _medications(rng, performed_on)
-    for note in medications:
-        row = note.model_dump()
-        batch.add(
-            "medication_note", {"id": ids.take("medication_note"), "episode_id": episode_id, **row}
-        )
     record = parse_procedure(_procedure_document(rng, region, site, performed_on))
+    return queue_procedure(ids, batch, record, medications, episode_id=episode_id)
+
+
+def queue_procedure(
+    ids: IdCounters,
+    batch: RowBatch,
+    record: ProcedureRecord,
+    medications: list[MedicationNote],
+    *,
+    episode_id: int,
+) -> SyntheticProcedure:
+    """Queue the medicines and a procedure record with its targets and protocol checks."""
+    for note in medications:
+        columns = medication_columns(note, episode_id=episode_id)
+        batch.add("medication_note", {"id": ids.take("medication_note"), **columns})
     report = check_procedure(record, medications)
     if report.refused:
         # A generator bug, not bad input: every generated procedure is meant to pass.
         raise RuntimeError(f"synthetic procedure refused at {report.refusals[0].field}")
     procedure_id = ids.take("procedure")
-    batch.add("procedure", _procedure_row(record, procedure_id, episode_id))
-    for target in record.injection.targets:
-        batch.add("injection_target", {"procedure_id": procedure_id, "target": target})
-    _add_checks(batch, procedure_id, report)
+    batch.add(
+        "procedure",
+        {
+            "id": procedure_id,
+            "recorded_at": at_noon(record.performed_on),
+            **procedure_columns(record, episode_id=episode_id),
+        },
+    )
+    for columns in injection_target_columns(record):
+        batch.add("injection_target", {"procedure_id": procedure_id, **columns})
+    for columns in protocol_check_columns(report):
+        batch.add("protocol_check", {"procedure_id": procedure_id, **columns})
     return SyntheticProcedure(
         procedure_id=procedure_id,
-        performed_on=performed_on,
+        performed_on=record.performed_on,
         cell_source=record.harvest.source,
         targets=tuple(record.injection.targets),
     )
@@ -134,7 +157,7 @@ def _medications(rng: random.Random, performed_on: date) -> list[MedicationNote]
 
 
 def _procedure_document(
-    rng: random.Random, region: str, site: str, performed_on: date
+    rng: random.Random, region: StenosisRegion, site: str, performed_on: date
 ) -> dict[str, Any]:
     """The procedure as a clinic's JSON record."""
     source = CELL_SOURCES.draw(rng)
@@ -196,7 +219,7 @@ def _count(rng: random.Random, median: float) -> float:
 
 def _injection(
     rng: random.Random,
-    region: str,
+    region: StenosisRegion,
     site: str,
     harvest: dict[str, Any],
     processing: dict[str, Any] | None,
@@ -214,7 +237,7 @@ def _injection(
     }
 
 
-def _levels(rng: random.Random, region: str) -> list[str]:
+def _levels(rng: random.Random, region: StenosisRegion) -> list[str]:
     weighted = LEVELS[region]
     levels = weighted.options
     first = weighted.draw(rng)
@@ -235,47 +258,3 @@ def _cell_dose(
         return rng.choice(DONOR_DOSES)
     per_ml = (processing or {}).get("total_nucleated_cells_per_ml")
     return None if per_ml is None else float(round(per_ml * volume, -6))
-
-
-def _procedure_row(record: ProcedureRecord, procedure_id: int, episode_id: int) -> dict[str, Any]:
-    """The procedure table's row, field for field as the registry service stores it."""
-    harvest, processing, injection = record.harvest, record.processing, record.injection
-    # getattr on a missing processing record (None) gives None for every processing column.
-    return {
-        "id": procedure_id,
-        "episode_id": episode_id,
-        "performed_on": record.performed_on,
-        "recorded_at": at_noon(record.performed_on),
-        "cell_source": harvest.source,
-        "harvest_site": harvest.site,
-        "harvest_volume_ml": harvest.volume_ml,
-        "anaesthetic": harvest.anaesthetic,
-        "product_name": harvest.product_name,
-        "lot_number": harvest.lot_number,
-        "donor_screening_documented": harvest.donor_screening_documented,
-        **{column: getattr(processing, field, None) for column, field in PROCESSING_COLUMNS},
-        "region": injection.region,
-        "levels": list(injection.levels),
-        "image_guidance": injection.image_guidance,
-        "injection_volume_ml": injection.volume_ml,
-        "cell_dose": injection.cell_dose,
-        "operator": injection.operator,
-    }
-
-
-def _add_checks(batch: RowBatch, procedure_id: int, report: ProtocolReport) -> None:
-    for position, check in enumerate(report.checks):
-        batch.add(
-            "protocol_check",
-            {
-                "procedure_id": procedure_id,
-                "position": position,
-                "check_id": check.id,
-                "title": check.title,
-                "outcome": check.outcome,
-                "field": check.field,
-                "message": check.message,
-                "sources": list(check.sources),
-                "evidence_level": check.evidence_level,
-            },
-        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from regenspine.decision_aid.option_content import Certainty
@@ -43,6 +44,17 @@ class Choice:
     value: str
     label: str
     hint_fact: str | None = None
+
+
+def choices_of(
+    values: Iterable[str], labels: Mapping[str, str], hints: Mapping[str, str] | None = None
+) -> tuple[Choice, ...]:
+    """The choices of a closed vocabulary in its own order; a value without words is an error."""
+    missing = [value for value in values if value not in labels]
+    extra = sorted(set(labels) - set(values))
+    if missing or extra:
+        raise ValueError(f"labels do not match the vocabulary: missing {missing}, unknown {extra}")
+    return tuple(Choice(value, labels[value], (hints or {}).get(value)) for value in values)
 
 
 def evidence_label(level: str) -> str:

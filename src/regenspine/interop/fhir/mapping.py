@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from regenspine.care import AdverseEventOutcome, CtcaeGrade, SeriousCriterion
+
 Json = dict[str, Any]
 
 BASE = "https://regenspine.example/fhir"
@@ -106,7 +108,7 @@ INSTRUMENT_LOINC: dict[str, tuple[str, str | None, str | None]] = {
 
 # ICH E2A seriousness criteria as NCI Thesaurus codes used by the HL7 adverse-event clinical
 # research IG (hl7.org/fhir/uv/ae-research-ig); the two without a confirmed code stay local only.
-SERIOUS_CRITERION_NCI = {
+SERIOUS_CRITERION_NCI: dict[SeriousCriterion, str] = {
     "death": "C48275",
     "life_threatening": "C84266",
     "hospitalization": "C83052",
@@ -114,9 +116,9 @@ SERIOUS_CRITERION_NCI = {
 }
 # CTCAE grades 1 to 3 are labelled mild, moderate and severe, which is what the HL7 severity
 # codes say; grades 4 and 5 go beyond "severe" and keep the local grade code only.
-GRADE_SEVERITY = {1: "mild", 2: "moderate", 3: "severe"}
+GRADE_SEVERITY: dict[CtcaeGrade, str] = {1: "mild", 2: "moderate", 3: "severe"}
 # Registry outcome -> HL7 adverse-event-outcome (a one-to-one match of meaning).
-AE_OUTCOMES = {
+AE_OUTCOMES: dict[AdverseEventOutcome, str] = {
     "recovered": "resolved",
     "recovering": "recovering",
     "not_recovered": "ongoing",

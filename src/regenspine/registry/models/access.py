@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,8 +16,10 @@ from regenspine.registry.models.base import (
     utc_now,
 )
 
-ROLES = ("admin", "clinician", "coordinator", "researcher")
-AUDIT_ACTIONS = ("create", "update", "delete", "read_identifying", "login", "export")
+Role = Literal["admin", "clinician", "coordinator", "researcher"]
+AuditAction = Literal["create", "update", "delete", "read_identifying", "login", "export"]
+ROLES: tuple[str, ...] = get_args(Role)
+AUDIT_ACTIONS: tuple[str, ...] = get_args(AuditAction)
 
 
 class User(Base):

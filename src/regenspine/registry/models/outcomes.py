@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from regenspine.care.adverse_events import (
     AdverseEventOutcome,
     AdverseEventSite,
+    CtcaeGrade,
     Relatedness,
 )
 from regenspine.registry.models.base import (
@@ -32,14 +33,20 @@ from regenspine.registry.models.base import (
     utc_now,
 )
 
-INTERVENTION_KINDS = (
+InterventionKind = Literal[
     "decompression",
     "decompression_with_fusion",
     "epidural_steroid",
     "repeat_cell_injection",
     "other_surgery",
     "other",
+]
+INTERVENTION_KINDS: tuple[str, ...] = get_args(InterventionKind)
+# Kinds that count as spine surgery when computing surgery-free survival.
+SURGICAL_KINDS: frozenset[InterventionKind] = frozenset(
+    {"decompression", "decompression_with_fusion", "other_surgery"}
 )
+CTCAE_GRADES: tuple[int, ...] = get_args(CtcaeGrade)
 
 
 class FollowUp(Base):
@@ -96,7 +103,11 @@ class AdverseEvent(Base):
     """A harm after harvest or injection, graded by CTCAE and judged serious by ICH E2A."""
 
     __tablename__ = "adverse_event"
-    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="ctcae_grade"),)
+    __table_args__ = (
+        CheckConstraint(
+            f"grade BETWEEN {min(CTCAE_GRADES)} AND {max(CTCAE_GRADES)}", name="ctcae_grade"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int] = mapped_column(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from regenspine.care.procedure import StenosisRegion
+from regenspine.decision_aid.profile import Severity
 from regenspine.registry.models.base import (
     Base,
     JsonValue,
@@ -16,11 +18,15 @@ from regenspine.registry.models.base import (
     utc_now,
 )
 
-SEXES = ("female", "male", "other", "unknown")
-REGIONS = ("lumbar", "cervical", "thoracic")
-SEVERITIES = ("mild", "moderate", "severe")
-EPISODE_STATUSES = ("open", "closed")
-CONSENT_KINDS = ("treatment", "registry", "research_use", "contact")
+Sex = Literal["female", "male", "other", "unknown"]
+EpisodeStatus = Literal["open", "closed"]
+ConsentKind = Literal["treatment", "registry", "research_use", "contact"]
+
+SEXES: tuple[str, ...] = get_args(Sex)
+REGIONS: tuple[str, ...] = get_args(StenosisRegion)
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+EPISODE_STATUSES: tuple[str, ...] = get_args(EpisodeStatus)
+CONSENT_KINDS: tuple[str, ...] = get_args(ConsentKind)
 
 
 class Patient(Base):

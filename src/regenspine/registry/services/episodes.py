@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,41 +12,11 @@ from regenspine.decision_aid.screening import screen_candidate
 from regenspine.errors import Conflict, InvalidInput, NotFound
 from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, require
+from regenspine.registry.entries import ConsentInput, EpisodeInput
 from regenspine.registry.models import Consent, Episode, Screening, User
-from regenspine.registry.models.base import as_plain
+from regenspine.registry.rows import consent_columns, episode_columns, screening_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.patients import find_patient
-
-
-class EpisodeInput(BaseModel):
-    """A new episode of care for a registered patient."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    region: Literal["lumbar", "cervical", "thoracic"]
-    severity: Literal["mild", "moderate", "severe"] | None = None
-    # ICD-10-CM shape, e.g. M48.062 (lumbar stenosis with neurogenic claudication).
-    diagnosis_code: str | None = Field(default=None, pattern=r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
-    started_on: date
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class ConsentInput(BaseModel):
-    """A consent decision as recorded on the form."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    kind: Literal["treatment", "registry", "research_use", "contact"]
-    given: bool
-    recorded_on: date
-    form_version: str | None = Field(default=None, max_length=40)
-    withdrawn_on: date | None = None
-
-    @model_validator(mode="after")
-    def _withdrawal_after_consent(self) -> ConsentInput:
-        if self.withdrawn_on is not None and self.withdrawn_on < self.recorded_on:
-            raise ValueError("withdrawn_on must not be before recorded_on")
-        return self
 
 
 def open_episode(
@@ -58,7 +26,7 @@ def open_episode(
     require(actor, Permission.register_patients)
     patient = find_patient(session, registry_key)
     entered = parse_as(EpisodeInput, data, "episode")
-    episode = Episode(patient_id=patient.id, **entered.model_dump())
+    episode = Episode(**episode_columns(entered, patient_id=patient.id))
     session.add(episode)
     session.flush()
     record_audit(
@@ -121,11 +89,7 @@ def record_screening(
     checked = parse_profile(profile)
     result = screen_candidate(checked)
     screening = Screening(
-        episode_id=episode.id,
-        screened_on=screened_on,
-        category=str(result.category.value),
-        profile=as_plain(checked.model_dump(mode="json")),
-        result=as_plain(result.model_dump(mode="json")),
+        **screening_columns(checked, result, episode_id=episode.id, screened_on=screened_on)
     )
     session.add(screening)
     session.flush()
@@ -148,7 +112,7 @@ def record_consent(
     require(actor, Permission.record_consent)
     episode = find_episode(session, episode_id)
     entered = parse_as(ConsentInput, data, "consent")
-    consent = Consent(episode_id=episode.id, **entered.model_dump())
+    consent = Consent(**consent_columns(entered, episode_id=episode.id))
     session.add(consent)
     session.flush()
     record_audit(session, actor, "create", "consent", consent.id, reason, {"kind": entered.kind})

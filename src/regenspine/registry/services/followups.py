@@ -14,6 +14,7 @@ from regenspine.errors import Conflict
 from regenspine.instruments import InstrumentScore, score
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import Assessment, Episode, FollowUp, Patient, Procedure, User
+from regenspine.registry.rows import assessment_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.episodes import current_episode
 from regenspine.registry.services.references import resolve_episode
@@ -136,16 +137,14 @@ def store_assessment(
     _refuse_duplicate(session, episode, scored.instrument, timepoint_id)
     follow_up = _follow_up_for(session, episode, timepoint_id)
     row = Assessment(
-        episode_id=episode.id,
-        follow_up_id=follow_up.id if follow_up else None,
-        instrument=scored.instrument,
-        timepoint=timepoint_id,
-        assessed_on=assessed_on,
-        answers=_stored_answers(answers),
-        score=scored.score,
-        subscales=scored.subscales,
-        answered=scored.answered,
-        reason=scored.reason,
+        **assessment_columns(
+            scored,
+            _stored_answers(answers),
+            episode_id=episode.id,
+            follow_up_id=follow_up.id if follow_up else None,
+            timepoint=timepoint_id,
+            assessed_on=assessed_on,
+        )
     )
     session.add(row)
     if follow_up is not None and follow_up.completed_on is None:

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from regenspine.errors import Conflict, InvalidInput, NotFound
 from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, allows, require
+from regenspine.registry.entries import IDENTIFYING_FIELDS, PatientInput
 from regenspine.registry.models import Patient, PatientIdentity, User
+from regenspine.registry.rows import identity_columns, patient_columns
 from regenspine.registry.services.audit import record_audit
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY_LENGTH = 8
-IDENTIFYING_FIELDS = ("name", "birth_date", "sex", "zip", "email", "phone", "mrn")
-
-
-class PatientInput(BaseModel):
-    """A new patient as entered: the identifying fields plus the registry site."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(min_length=1, max_length=200)
-    birth_date: date
-    sex: Literal["female", "male", "other", "unknown"]
-    zip: str | None = Field(default=None, pattern=r"^[0-9]{5}(-[0-9]{4})?$")
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()./-]{6,40}$")
-    mrn: str | None = Field(default=None, min_length=1, max_length=40)
-    site: str = Field(default="main", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
-    synthetic: StrictBool = False
-
-    @field_validator("birth_date")
-    @classmethod
-    def _plausible_birth_date(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("must not be in the future")
-        if value.year < 1900:
-            raise ValueError("must be in 1900 or later")
-        return value
 
 
 class PatientView(BaseModel):
@@ -71,9 +45,9 @@ def add_patient(session: Session, actor: User, data: object, reason: str) -> Pat
     ):
         raise Conflict(f"patient.mrn: a patient with MRN {entered.mrn} is already registered")
     patient = Patient(
-        registry_key=_unused_key(session), site=entered.site, synthetic=entered.synthetic
+        **patient_columns(_unused_key(session), site=entered.site, synthetic=entered.synthetic)
     )
-    patient.identity = PatientIdentity(**entered.model_dump(include=set(IDENTIFYING_FIELDS)))
+    patient.identity = PatientIdentity(**identity_columns(entered))
     session.add(patient)
     session.flush()
     record_audit(session, actor, "create", "patient", patient.registry_key, reason)

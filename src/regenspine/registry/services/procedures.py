@@ -31,6 +31,13 @@ from regenspine.registry.models import (
     ProtocolCheckRow,
     User,
 )
+from regenspine.registry.rows import (
+    follow_up_columns,
+    injection_target_columns,
+    medication_columns,
+    procedure_columns,
+    protocol_check_columns,
+)
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.references import resolve_episode
 
@@ -69,21 +76,10 @@ def record_procedure(
     if report.refused:
         raise ProcedureRefused(report)
     for medication in medications:
-        session.add(MedicationNote(episode_id=episode.id, **medication.model_dump()))
-    row = _procedure_row(episode, procedure)
-    row.checks = [
-        ProtocolCheckRow(
-            position=position,
-            check_id=check.id,
-            title=check.title,
-            outcome=check.outcome,
-            field=check.field,
-            message=check.message,
-            sources=list(check.sources),
-            evidence_level=check.evidence_level,
-        )
-        for position, check in enumerate(report.checks)
-    ]
+        session.add(MedicationNote(**medication_columns(medication, episode_id=episode.id)))
+    row = Procedure(**procedure_columns(procedure, episode_id=episode.id))
+    row.targets = [InjectionTargetRow(**columns) for columns in injection_target_columns(procedure)]
+    row.checks = [ProtocolCheckRow(**columns) for columns in protocol_check_columns(report)]
     session.add(row)
     session.flush()
     _schedule_follow_ups(session, episode, row, procedure.performed_on)
@@ -102,13 +98,7 @@ def _schedule_follow_ups(
         )
     ).all()
     for visit in follow_up_schedule(performed_on):
-        follow_up = FollowUp(
-            procedure_id=row.id,
-            timepoint=visit.timepoint,
-            due_on=visit.due_on,
-            window_opens=visit.window_opens,
-            window_closes=visit.window_closes,
-        )
+        follow_up = FollowUp(**follow_up_columns(visit, procedure_id=row.id))
         answered = [item for item in earlier if item.timepoint == visit.timepoint]
         if answered:
             follow_up.completed_on = min(item.assessed_on for item in answered)
@@ -116,38 +106,6 @@ def _schedule_follow_ups(
         session.flush()
         for item in answered:
             item.follow_up_id = follow_up.id
-
-
-def _procedure_row(episode: Episode, procedure: ProcedureRecord) -> Procedure:
-    harvest, processing, injection = procedure.harvest, procedure.processing, procedure.injection
-    row = Procedure(
-        episode_id=episode.id,
-        performed_on=procedure.performed_on,
-        cell_source=harvest.source,
-        harvest_site=harvest.site,
-        harvest_volume_ml=harvest.volume_ml,
-        anaesthetic=harvest.anaesthetic,
-        product_name=harvest.product_name,
-        lot_number=harvest.lot_number,
-        donor_screening_documented=harvest.donor_screening_documented,
-        region=injection.region,
-        levels=list(injection.levels),
-        image_guidance=injection.image_guidance,
-        injection_volume_ml=injection.volume_ml,
-        cell_dose=injection.cell_dose,
-        operator=injection.operator,
-    )
-    if processing is not None:
-        row.processing_method = processing.method
-        row.processing_device = processing.device
-        row.processing_started_at = processing.started_at
-        row.processing_ended_at = processing.ended_at
-        row.total_nucleated_cells_per_ml = processing.total_nucleated_cells_per_ml
-        row.cfu_f_per_ml = processing.cfu_f_per_ml
-        row.cd34_per_ml = processing.cd34_per_ml
-        row.viability_percent = processing.viability_percent
-    row.targets = [InjectionTargetRow(target=target) for target in injection.targets]
-    return row
 
 
 def _parse_medications(raw: object) -> list[MedicationInput]:
@@ -185,7 +143,7 @@ def record_medication(session: Session, actor: User, data: object, reason: str) 
     require(actor, Permission.record_assessments)
     episode, record = resolve_episode(session, data, "medication")
     medication = parse_medication(record)
-    row = MedicationNote(episode_id=episode.id, **medication.model_dump())
+    row = MedicationNote(**medication_columns(medication, episode_id=episode.id))
     session.add(row)
     session.flush()
     record_audit(session, actor, "create", "medication_note", row.id, reason)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regenspine.registry.access import Permission, allows, require
+from regenspine.registry.entries import IDENTIFYING_FIELDS
 from regenspine.registry.models import (
     AdverseEvent,
     Assessment,
@@ -23,7 +24,7 @@ from regenspine.registry.models import (
     User,
 )
 from regenspine.registry.services.audit import record_audit
-from regenspine.registry.services.patients import IDENTIFYING_FIELDS, find_patient
+from regenspine.registry.services.patients import find_patient
 
 
 class _View(BaseModel):

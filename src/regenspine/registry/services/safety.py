@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from regenspine.care import AdverseEventAssessment, assess_adverse_event, parse_adverse_event
 from regenspine.errors import InvalidInput, NotFound
 from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, require
+from regenspine.registry.entries import InterventionInput
 from regenspine.registry.models import AdverseEvent, Intervention, Procedure, User
+from regenspine.registry.rows import adverse_event_columns, intervention_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.references import resolve_episode
-
-# Kinds that count as spine surgery when computing surgery-free survival.
-SURGICAL_KINDS = frozenset({"decompression", "decompression_with_fusion", "other_surgery"})
-
-
-class InterventionInput(BaseModel):
-    """A later treatment of the same condition."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    performed_on: date
-    kind: Literal[
-        "decompression",
-        "decompression_with_fusion",
-        "epidural_steroid",
-        "repeat_cell_injection",
-        "other_surgery",
-        "other",
-    ]
-    description: str | None = Field(default=None, max_length=2000)
 
 
 def record_adverse_event(
@@ -49,10 +27,9 @@ def record_adverse_event(
     report = parse_adverse_event(record)
     assessment = assess_adverse_event(report)
     row = AdverseEvent(
-        episode_id=episode.id,
-        procedure_id=procedure_id,
-        serious=assessment.serious,
-        **report.model_dump(),
+        **adverse_event_columns(
+            report, assessment, episode_id=episode.id, procedure_id=procedure_id
+        )
     )
     session.add(row)
     session.flush()
@@ -93,9 +70,7 @@ def record_intervention(session: Session, actor: User, data: object, reason: str
             "is before the episode started",
             f"on or after {episode.started_on}",
         )
-    row = Intervention(
-        episode_id=episode.id, is_surgery=entered.kind in SURGICAL_KINDS, **entered.model_dump()
-    )
+    row = Intervention(**intervention_columns(entered, episode_id=episode.id))
     session.add(row)
     session.flush()
     record_audit(session, actor, "create", "intervention", row.id, reason, {"kind": entered.kind})

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from regenspine.care import AdverseEventAssessment, ProtocolCheck, parse_within
+from regenspine.registry.entries import PatientInput
 from regenspine.registry.models import User
 from regenspine.registry.services.followups import (
     DueFollowUp,
@@ -25,7 +26,6 @@ from regenspine.registry.services.followups import (
     record_assessment,
 )
 from regenspine.registry.services.patients import (
-    PatientInput,
     PatientView,
     add_patient,
     list_patients,

@@ -12,8 +12,11 @@ from typing import Any, get_args
 from regenspine.decision_aid.profile import (
     CONTRAINDICATIONS,
     RED_FLAG_IDS,
+    GeneralHealth,
     ImagingFindings,
     PatientProfile,
+    Region,
+    Severity,
     Symptom,
     parse_profile,
 )
@@ -30,31 +33,35 @@ from regenspine.web.forms.fields import (
     ticked,
     whole_number,
 )
-from regenspine.web.labels import Choice
+from regenspine.web.labels import Choice, choices_of
 
-REGION_CHOICES = (
-    Choice("lumbar", "Low back (lumbar)"),
-    Choice("cervical", "Neck (cervical)"),
-    Choice("thoracic", "Mid back (thoracic)"),
+# Words for each value; the values and their order come from the profile's vocabularies.
+REGION_CHOICES = choices_of(
+    get_args(Region),
+    {
+        "lumbar": "Low back (lumbar)",
+        "cervical": "Neck (cervical)",
+        "thoracic": "Mid back (thoracic)",
+    },
 )
-SEVERITY_CHOICES = (
-    Choice("mild", "Mild"),
-    Choice("moderate", "Moderate"),
-    Choice("severe", "Severe"),
+SEVERITY_CHOICES = choices_of(
+    get_args(Severity), {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
 )
-SYMPTOM_CHOICES = (
-    Choice(
-        "neurogenic_claudication",
-        "Legs ache, cramp or feel heavy when walking or standing, better when sitting",
-        hint_fact="symptoms.walking_pattern",
-    ),
-    Choice("leg_pain", "Leg pain"),
-    Choice("back_pain", "Back pain"),
-    Choice("numbness", "Numbness or tingling"),
-    Choice("weakness", "Weakness"),
-    Choice("arm_pain", "Arm pain"),
-    Choice("balance_problems", "Balance problems or unsteady walking"),
-    Choice("hand_clumsiness", "Clumsy hands (dropping things, trouble with buttons)"),
+SYMPTOM_CHOICES = choices_of(
+    get_args(Symptom),
+    {
+        "neurogenic_claudication": (
+            "Legs ache, cramp or feel heavy when walking or standing, better when sitting"
+        ),
+        "leg_pain": "Leg pain",
+        "back_pain": "Back pain",
+        "numbness": "Numbness or tingling",
+        "weakness": "Weakness",
+        "arm_pain": "Arm pain",
+        "balance_problems": "Balance problems or unsteady walking",
+        "hand_clumsiness": "Clumsy hands (dropping things, trouble with buttons)",
+    },
+    hints={"neurogenic_claudication": "symptoms.walking_pattern"},
 )
 IMAGING_CHOICES = (
     Choice("imaging.disc_bulge", "A bulging disc"),
@@ -62,18 +69,19 @@ IMAGING_CHOICES = (
     Choice("imaging.facet_arthropathy", "Arthritis of the facet joints"),
     Choice("imaging.instability", "Instability: a vertebra that slips or moves too much"),
 )
-CONTRAINDICATION_CHOICES = (
-    Choice("active_infection", "An infection now"),
-    Choice("active_cancer", "Cancer now or recently treated"),
-    Choice("pregnancy", "Pregnant, or planning to be"),
-    Choice("bleeding_disorder", "A bleeding disorder"),
-    Choice("anticoagulant_cannot_pause", "A blood thinner that cannot be paused"),
-    Choice("immunosuppressed", "A weakened immune system, or medicines that suppress it"),
+CONTRAINDICATION_CHOICES = choices_of(
+    CONTRAINDICATIONS,
+    {
+        "active_infection": "An infection now",
+        "active_cancer": "Cancer now or recently treated",
+        "pregnancy": "Pregnant, or planning to be",
+        "bleeding_disorder": "A bleeding disorder",
+        "anticoagulant_cannot_pause": "A blood thinner that cannot be paused",
+        "immunosuppressed": "A weakened immune system, or medicines that suppress it",
+    },
 )
-HEALTH_CHOICES = (
-    Choice("good", "Good"),
-    Choice("fair", "Fair"),
-    Choice("poor", "Poor"),
+HEALTH_CHOICES = choices_of(
+    get_args(GeneralHealth), {"good": "Good", "fair": "Fair", "poor": "Poor"}
 )
 
 

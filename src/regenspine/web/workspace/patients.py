@@ -13,9 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from regenspine.registry.access import Permission, require
+from regenspine.registry.entries import IDENTIFYING_FIELDS
 from regenspine.registry.models import REGIONS, SEVERITIES, SEXES
 from regenspine.registry.services.episodes import close_episode, open_episode
-from regenspine.registry.services.patients import IDENTIFYING_FIELDS, add_patient, list_patients
+from regenspine.registry.services.patients import add_patient, list_patients
 from regenspine.registry.services.records import patient_record
 from regenspine.web.forms.fields import FieldReader, FormFields, calendar_date, text
 from regenspine.web.plumbing.transaction import DbSession

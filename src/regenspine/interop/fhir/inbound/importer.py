@@ -193,7 +193,7 @@ def _apply_conditions(writer: RowWriter, items: list[ParsedResource]) -> None:
             raise BadResource(
                 item.where, "Condition.subject", f"patient {key} is not in the registry"
             )
-        rows.append((item, {**episode_row(item), "patient_id": ids[key]}))
+        rows.append((item, episode_row(item, ids[key])))
     writer.upsert(Episode, rows, fixed=("patient_id",))
 
 
@@ -226,20 +226,26 @@ def _apply_cell_therapy(writer: RowWriter, groups: list[list[ParsedResource]]) -
         episode = row["episode_id"]
         check_owner(item, "reasonReference", f"episode {episode}", stored.get(episode))
     writer.upsert(Procedure, [(item, row) for item, row, _ in built], fixed=("episode_id",))
-    _replace_targets(writer, {row["id"]: set(targets) for _, row, targets in built})
+    wanted = {
+        row["id"]: {target["target"]: target for target in targets} for _, row, targets in built
+    }
+    _replace_targets(writer, wanted)
 
 
-def _replace_targets(writer: RowWriter, wanted: dict[int, set[str]]) -> None:
+def _replace_targets(writer: RowWriter, wanted: dict[int, dict[str, Row]]) -> None:
+    """Make each procedure's stored targets the wanted ones (by target name, with its columns)."""
     table = table_of(InjectionTargetRow)
     stored: defaultdict[int, set[str]] = defaultdict(set)
     query = select(table.c.procedure_id, table.c.target).where(table.c.procedure_id.in_(wanted))
     for procedure_id, target in writer.session.execute(query):
         stored[procedure_id].add(target)
-    extra = [(number, name) for number, have in stored.items() for name in have - wanted[number]]
+    extra = [
+        (number, name) for number, have in stored.items() for name in have - set(wanted[number])
+    ]
     missing = [
-        {"procedure_id": number, "target": name}
+        {"procedure_id": number, **want[name]}
         for number, want in wanted.items()
-        for name in sorted(want - stored[number])
+        for name in sorted(set(want) - stored[number])
     ]
     if extra:
         pairs = tuple_(table.c.procedure_id, table.c.target)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from regenspine.care import parse_adverse_event, parse_timepoint
+from regenspine.care import (
+    FollowUpVisit,
+    assess_adverse_event,
+    parse_adverse_event,
+    parse_timepoint,
+)
 from regenspine.input_problems import parse_as
 from regenspine.instruments import score
 from regenspine.interop.fhir.inbound.read import BadResource, ParsedResource
@@ -33,7 +38,13 @@ from regenspine.interop.fhir.mapping import (
     find_extensions,
     parse_resource_id,
 )
-from regenspine.registry.services.safety import SURGICAL_KINDS, InterventionInput
+from regenspine.registry.entries import InterventionInput
+from regenspine.registry.rows import (
+    adverse_event_columns,
+    assessment_columns,
+    follow_up_columns,
+    intervention_columns,
+)
 
 _OUTCOMES_BACK = {fhir: ours for ours, fhir in AE_OUTCOMES.items()}
 
@@ -48,27 +59,22 @@ def follow_up_rows(item: ParsedResource) -> list[Row]:
         window = detail.get("scheduledPeriod", {})
         with rules_of(item):
             timepoint = parse_timepoint(find_code(detail.get("code"), TIMEPOINT) or "")
-        rows.append(
-            {
-                "id": target_number(
-                    item,
-                    f"{field}.outcomeReference",
-                    (activity.get("outcomeReference") or [None])[0],
-                    "Encounter",
-                ),
-                "procedure_id": procedure_id,
-                "timepoint": timepoint,
-                "due_on": day(
-                    item, f"{field}.detail.extension(due-on)", ext(detail, "due-on", "valueDate")
-                ),
-                "window_opens": day(
-                    item, f"{field}.detail.scheduledPeriod.start", window.get("start")
-                ),
-                "window_closes": day(
-                    item, f"{field}.detail.scheduledPeriod.end", window.get("end")
-                ),
-            }
+        visit = FollowUpVisit(
+            timepoint=timepoint,
+            label=timepoint,  # the schedule's words are not stored; the row keeps the id
+            due_on=day(
+                item, f"{field}.detail.extension(due-on)", ext(detail, "due-on", "valueDate")
+            ),
+            window_opens=day(item, f"{field}.detail.scheduledPeriod.start", window.get("start")),
+            window_closes=day(item, f"{field}.detail.scheduledPeriod.end", window.get("end")),
         )
+        encounter = target_number(
+            item,
+            f"{field}.outcomeReference",
+            (activity.get("outcomeReference") or [None])[0],
+            "Encounter",
+        )
+        rows.append({"id": encounter, **follow_up_columns(visit, procedure_id=procedure_id)})
     return rows
 
 
@@ -101,23 +107,19 @@ def assessment_row(item: ParsedResource) -> Row:
         scored = score(questionnaire.removeprefix(QUESTIONNAIRE_BASE), answers)
         timepoint = parse_timepoint(ext(data, "timepoint", "valueCode") or "")
     encounter = data.get("encounter")
-    return {
-        "id": registry_number(item),
-        "episode_id": target_number(
+    columns = assessment_columns(
+        scored,
+        answers,
+        episode_id=target_number(
             item, "extension(episode)", ext(data, "episode", "valueReference"), "Condition"
         ),
-        "follow_up_id": None
+        follow_up_id=None
         if encounter is None
         else target_number(item, "encounter", encounter, "Encounter"),
-        "instrument": scored.instrument,
-        "timepoint": timepoint,
-        "assessed_on": day(item, "authored", data.get("authored")),
-        "answers": answers,
-        "score": scored.score,
-        "subscales": scored.subscales,
-        "answered": scored.answered,
-        "reason": scored.reason,
-    }
+        timepoint=timepoint,
+        assessed_on=day(item, "authored", data.get("authored")),
+    )
+    return {"id": registry_number(item), **columns}
 
 
 def _answers(item: ParsedResource) -> list[int | None]:
@@ -189,17 +191,17 @@ def adverse_event_row(item: ParsedResource) -> Row:
             f"{serious!r} does not match the seriousness criteria listed",
             ["serious with criteria", "non-serious without"],
         )
-    return {
-        "id": registry_number(item),
-        "episode_id": target_number(
+    columns = adverse_event_columns(
+        checked,
+        assess_adverse_event(checked),
+        episode_id=target_number(
             item, "extension(episode)", ext(data, "episode", "valueReference"), "Condition"
         ),
-        "procedure_id": None
+        procedure_id=None
         if "reference" not in instance
         else target_number(item, "suspectEntity.instance", instance, "Procedure"),
-        "serious": bool(checked.serious_criteria),
-        **checked.model_dump(),
-    }
+    )
+    return {"id": registry_number(item), **columns}
 
 
 def intervention_row(item: ParsedResource) -> Row:
@@ -216,9 +218,5 @@ def intervention_row(item: ParsedResource) -> Row:
     with rules_of(item):
         checked = parse_as(InterventionInput, entered, "intervention")
     reason = (data.get("reasonReference") or [None])[0]
-    return {
-        "id": found[0],
-        "episode_id": target_number(item, "reasonReference", reason, "Condition"),
-        "is_surgery": checked.kind in SURGICAL_KINDS,
-        **checked.model_dump(),
-    }
+    episode_id = target_number(item, "reasonReference", reason, "Condition")
+    return {"id": found[0], **intervention_columns(checked, episode_id=episode_id)}

@@ -32,13 +32,19 @@ from regenspine.interop.fhir.mapping import (
     has_tag,
     parse_resource_id,
 )
-from regenspine.registry.models.patients import EPISODE_STATUSES
-from regenspine.registry.services.episodes import EpisodeInput
-from regenspine.registry.services.patients import PatientInput
+from regenspine.registry.entries import SITE_PATTERN, EpisodeInput, PatientInput
+from regenspine.registry.models import EPISODE_STATUSES
+from regenspine.registry.rows import (
+    episode_columns,
+    identity_columns,
+    injection_target_columns,
+    patient_columns,
+    procedure_columns,
+)
 
 Row = dict[str, Any]
 # The site code rule of PatientInput, also for patients stored without identity.
-_SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_SITE = re.compile(SITE_PATTERN)
 SITE_RULE = "lower-case letters, digits, - and _, up to 40 characters"
 
 
@@ -140,7 +146,7 @@ def patient_row(item: ParsedResource) -> tuple[Row, Row | None]:
     """The patient row (key, site, synthetic) and the identity row, when names are given."""
     data = item.data
     site = str(ext(data, "site", "valueString") or "main")
-    patient = {"registry_key": item.id, "site": site, "synthetic": has_tag(data, SYNTHETIC_TAG)}
+    patient = patient_columns(item.id, site=site, synthetic=has_tag(data, SYNTHETIC_TAG))
     if not _SITE.match(site):
         raise BadResource(item.where, "Patient.extension(site)", "is not a site code", SITE_RULE)
     if not any(key in data for key in ("name", "birthDate", "gender")):
@@ -162,14 +168,11 @@ def patient_row(item: ParsedResource) -> tuple[Row, Row | None]:
         checked = parse_as(
             PatientInput, {k: v for k, v in entered.items() if v is not None}, "patient"
         )
-    identity = checked.model_dump(
-        include={"name", "birth_date", "sex", "zip", "email", "phone", "mrn"}
-    )
-    return patient, identity
+    return patient, identity_columns(checked)
 
 
-def episode_row(item: ParsedResource) -> Row:
-    """The episode row of a Condition."""
+def episode_row(item: ParsedResource, patient_id: int) -> Row:
+    """The episode row of a Condition, for the stored patient it names."""
     data = item.data
     status = ext(data, "episode-status", "valueCode") or "open"
     if status not in EPISODE_STATUSES:
@@ -191,15 +194,12 @@ def episode_row(item: ParsedResource) -> Row:
         checked = parse_as(
             EpisodeInput, {k: v for k, v in entered.items() if v is not None}, "episode"
         )
-    return {
-        "id": registry_number(item),
-        **checked.model_dump(),
-        "status": status,
-        "closed_on": None if closed is None else day(item, "extension(episode-closed-on)", closed),
-    }
+    closed_on = None if closed is None else day(item, "extension(episode-closed-on)", closed)
+    columns = episode_columns(checked, patient_id=patient_id, status=status, closed_on=closed_on)
+    return {"id": registry_number(item), **columns}
 
 
-def procedure_row(steps: list[ParsedResource]) -> tuple[Row, list[str]]:
+def procedure_row(steps: list[ParsedResource]) -> tuple[Row, list[Row]]:
     """One procedure row (and its injection targets) from its harvest, processing and injection."""
     by_step = {procedure_step(step): step for step in steps}
     injection, harvest = by_step.get(None), by_step.get("harvest")
@@ -226,7 +226,8 @@ def procedure_row(steps: list[ParsedResource]) -> tuple[Row, list[str]]:
         (injection.data.get("reasonReference") or [None])[0],
         "Condition",
     )
-    return _procedure_columns(checked, injection, episode_id), list(checked.injection.targets)
+    row = {"id": registry_number(injection), **procedure_columns(checked, episode_id=episode_id)}
+    return row, injection_target_columns(checked)
 
 
 def _harvest(item: ParsedResource) -> Json:
@@ -276,33 +277,3 @@ def _injection(item: ParsedResource) -> Json:
 
 def _codes(concept: Json, system: str) -> list[str]:
     return [entry["code"] for entry in concept.get("coding", ()) if entry.get("system") == system]
-
-
-def _procedure_columns(checked: Any, injection: ParsedResource, episode_id: int) -> Row:
-    harvest, processing, shot = checked.harvest, checked.processing, checked.injection
-    return {
-        "id": registry_number(injection),
-        "episode_id": episode_id,
-        "performed_on": checked.performed_on,
-        "cell_source": harvest.source,
-        "harvest_site": harvest.site,
-        "harvest_volume_ml": harvest.volume_ml,
-        "anaesthetic": harvest.anaesthetic,
-        "product_name": harvest.product_name,
-        "lot_number": harvest.lot_number,
-        "donor_screening_documented": harvest.donor_screening_documented,
-        "processing_method": getattr(processing, "method", None),
-        "processing_device": getattr(processing, "device", None),
-        "processing_started_at": getattr(processing, "started_at", None),
-        "processing_ended_at": getattr(processing, "ended_at", None),
-        "total_nucleated_cells_per_ml": getattr(processing, "total_nucleated_cells_per_ml", None),
-        "cfu_f_per_ml": getattr(processing, "cfu_f_per_ml", None),
-        "cd34_per_ml": getattr(processing, "cd34_per_ml", None),
-        "viability_percent": getattr(processing, "viability_percent", None),
-        "region": shot.region,
-        "levels": list(shot.levels),
-        "image_guidance": shot.image_guidance,
-        "injection_volume_ml": shot.volume_ml,
-        "cell_dose": shot.cell_dose,
-        "operator": shot.operator,
-    }
