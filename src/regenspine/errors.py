@@ -101,6 +101,12 @@ class KnowledgeBaseError(RegenspineError):
     status = 500
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value as an error repeats it: its repr, cut short so one line stays readable."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
 def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
     """Turn the first problem of a pydantic ValidationError into an InvalidInput."""
     from pydantic import ValidationError
@@ -116,7 +122,7 @@ def invalid_input_from(error: object, prefix: str = "") -> InvalidInput:
         return InvalidInput(field, "must be a JSON object")
     if kind == "literal_error" and "expected" in context:
         choices = str(context["expected"]).replace("'", "").replace(" or ", ", ")
-        return InvalidInput(field, f"unknown value {first['input']!r}", choices)
+        return InvalidInput(field, f"unknown value {shown(first['input'])}", choices)
     allowed: str | None = None
     if "expected" in context:
         allowed = str(context["expected"]).replace("'", "")

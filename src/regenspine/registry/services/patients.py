@@ -10,14 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as
+from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as, shown
 from regenspine.registry.access import Permission, allows, require
 from regenspine.registry.models import Patient, PatientIdentity, User
 from regenspine.registry.services.audit import record_audit
+from regenspine.registry.storage_limits import NUL
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY_LENGTH = 8
+# The longest key the registry_key column holds; a longer one cannot name anyone.
+KEY_COLUMN_LENGTH = int(getattr(Patient.__table__.c.registry_key.type, "length", 0))
 IDENTIFYING_FIELDS = ("name", "birth_date", "sex", "zip", "email", "phone", "mrn")
 
 
@@ -68,7 +71,8 @@ def add_patient(session: Session, actor: User, data: object, reason: str) -> Pat
     if entered.mrn and session.scalar(
         select(PatientIdentity.patient_id).where(PatientIdentity.mrn == entered.mrn)
     ):
-        raise Conflict(f"patient.mrn: a patient with MRN {entered.mrn} is already registered")
+        # Never repeat the MRN: error lines end up in logs and terminals.
+        raise Conflict("patient.mrn: a patient with this MRN is already registered")
     patient = Patient(
         registry_key=_unused_key(session), site=entered.site, synthetic=entered.synthetic
     )
@@ -90,9 +94,12 @@ def _unused_key(session: Session) -> str:
 def find_patient(session: Session, registry_key: str) -> Patient:
     """The patient with this registry key (case-insensitive), or NotFound."""
     key = registry_key.strip().upper()
+    if NUL in key or len(key) > KEY_COLUMN_LENGTH:
+        # No stored key looks like this (PostgreSQL would even refuse the NUL): no query.
+        raise NotFound(f"patient: no patient with registry key {shown(registry_key)}")
     patient = session.scalar(select(Patient).where(Patient.registry_key == key))
     if patient is None:
-        raise NotFound(f"patient: no patient with registry key {registry_key!r}")
+        raise NotFound(f"patient: no patient with registry key {shown(registry_key)}")
     return patient
 
 
