@@ -198,5 +198,5 @@ def storage_refusal() -> InvalidInput:
     return InvalidInput(
         "input",
         "a value cannot be stored (text too long, or a number or date out of range)",
-        f"shorter text, numbers of a usual size and {DATE_RANGE[2:]}",
+        f"shorter text, numbers of a usual size, dates from {EARLIEST_DATE} to {LATEST_DATE}",
     )

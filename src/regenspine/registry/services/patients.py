@@ -14,7 +14,7 @@ from regenspine.errors import Conflict, InvalidInput, NotFound, parse_as, shown
 from regenspine.registry.access import Permission, allows, require
 from regenspine.registry.models import Patient, PatientIdentity, User
 from regenspine.registry.services.audit import record_audit
-from regenspine.registry.storage_limits import NUL
+from regenspine.registry.storage_limits import NUL, refuse_nul_anywhere
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -68,6 +68,8 @@ def add_patient(session: Session, actor: User, data: object, reason: str) -> Pat
     """Register a patient from decoded JSON; identifiers go to their own table."""
     require(actor, Permission.register_patients)
     entered = parse_as(PatientInput, data, "patient")
+    # Before the MRN is looked up: PostgreSQL refuses a NUL even in a query.
+    refuse_nul_anywhere(entered.model_dump(mode="json"), "patient")
     if entered.mrn and session.scalar(
         select(PatientIdentity.patient_id).where(PatientIdentity.mrn == entered.mrn)
     ):

@@ -16,7 +16,11 @@ from sqlalchemy import String
 from regenspine.care import follow_up_schedule, nsaid_window
 from regenspine.errors import InvalidInput
 from regenspine.registry.models import MedicationNote, Procedure
-from regenspine.registry.storage_limits import check_date, refuse_nul_anywhere
+from regenspine.registry.storage_limits import (
+    EARLIEST_DATE,
+    check_date,
+    refuse_nul_anywhere,
+)
 
 
 def _length(column: Any) -> int:
@@ -61,6 +65,8 @@ def check_schedulable(document: Mapping[str, Any]) -> None:
         performed_on = dt.date.fromisoformat(value)
     except ValueError:
         return  # the care rules name a date they cannot read
+    if performed_on < EARLIEST_DATE:
+        check_date("performed_on", performed_on)
     try:
         follow_up_schedule(performed_on)
         nsaid_window(performed_on)
