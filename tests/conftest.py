@@ -92,22 +92,41 @@ def _migrate(url: str) -> None:
     registry.dispose()
 
 
+@contextmanager
+def copied_registry(backend: str, templates: dict[str, str], folder: Path) -> Iterator[Registry]:
+    """A registry database at the newest migration, copied from the session's template."""
+    if backend == "sqlite":
+        target = folder / "registry.sqlite3"
+        shutil.copyfile(templates["sqlite"], target)
+        opened = Registry(f"sqlite:///{target}")
+        yield opened
+        opened.dispose()
+        return
+    with postgres_database(template=templates["postgresql"]) as url:
+        opened = Registry(url)
+        yield opened
+        opened.dispose()
+
+
 @pytest.fixture
 def registry(
     backend: str, migrated_templates: dict[str, str], tmp_path: Path
 ) -> Iterator[Registry]:
     """A registry database at the newest migration, copied from the session's template."""
-    if backend == "sqlite":
-        target = tmp_path / "registry.sqlite3"
-        shutil.copyfile(migrated_templates["sqlite"], target)
-        opened = Registry(f"sqlite:///{target}")
+    with copied_registry(backend, migrated_templates, tmp_path) as opened:
         yield opened
-        opened.dispose()
-        return
-    with postgres_database(template=migrated_templates["postgresql"]) as url:
-        opened = Registry(url)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_registry(
+    request: pytest.FixtureRequest,
+    migrated_templates: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Registry]:
+    """One migrated registry per engine for a whole module whose tests leave nothing stored."""
+    folder = tmp_path_factory.mktemp("module-registry")
+    with copied_registry(str(request.param), migrated_templates, folder) as opened:
         yield opened
-        opened.dispose()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -93,3 +93,9 @@ class KnowledgeBaseError(RegenspineError):
     """The curated knowledge files break their schema (a developer error, caught by tests)."""
 
     status = 500
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value as an error repeats it: its repr, cut short so one line stays readable."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeGuard, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from regenspine.errors import InvalidInput
+from regenspine.errors import InvalidInput, shown
 
 Location = tuple[int | str, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -135,7 +135,7 @@ def _problem_at(spot: Spot, kind: str, detail: Mapping[str, Any]) -> tuple[str, 
         return "is not a JSON object", "a JSON object"
     if kind in ("literal_error", "enum"):
         listed = choices(spot.field) or _expected(context)
-        return f"unknown value {detail.get('input')!r}", listed
+        return f"unknown value {shown(detail.get('input'))}", listed
     return _message(detail), _allowed(kind, context, spot.field)
 
 

@@ -287,7 +287,7 @@ def test_a_duplicate_mrn_is_a_conflict(clinic: Clinic, mrn: str) -> None:
     before = clinic.counts()
     path = clinic.write_json("again.json", patient_record(name="Someone Else", mrn=mrn))
     line = error_line(run("patients", "add", "--json", path, "--user", "coordinator"))
-    assert line == "error: patient.mrn: a patient with MRN MRN-100 is already registered"
+    assert line == "error: patient.mrn: a patient with this MRN is already registered"
     assert clinic.counts() == before
 
 

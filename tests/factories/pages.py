@@ -11,6 +11,8 @@ from typing import Any
 
 from tests.factories.profiles import SURE_IDS, VALUE_IDS
 
+from regenspine.knowledge import load_knowledge
+
 # Set REGENSPINE_SCREENSHOTS=/tmp/shots to keep a full-page screenshot of every page visited.
 SCREENSHOT_DIR = os.environ.get("REGENSPINE_SCREENSHOTS")
 
@@ -91,3 +93,26 @@ class Tab:
             Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
             path = Path(SCREENSHOT_DIR) / f"{label}-{self.name}.png"
             self.page.screenshot(path=str(path), full_page=True)
+
+
+# Every public page by name, as the browser and reading-grade tests open them.
+GROUPS = list(dict.fromkeys(topic.group for topic in load_knowledge().topics))
+PUBLIC_PAGES: dict[str, str] = {
+    "home": "/",
+    "learn": "/learn",
+    **{f"learn-{group}": f"/learn/{group}" for group in GROUPS},
+    "about": "/about",
+    "check": "/check",
+    "screening-form": "/screening?checked=yes",
+    "urgent": "/screening?checked=yes&red_flags=saddle_anesthesia",
+    "options": "/options",
+    "options-cervical": "/options?region=cervical",
+    "costs": "/costs?country=mexico&travel_cost=600&companions=1&nights=5&nightly_cost=120",
+    "claims": "/claims",
+    "clinic-questions": "/clinic-questions",
+    "recovery": "/recovery?procedure_date=2026-03-02",
+    "values": "/values",
+    "summary-start": "/summary",
+    "faq": "/faq?q=Is+it+covered+by+insurance",
+    "not-found": "/no-such-page",
+}

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import nltk
 import pytest
-import yaml
+from tests.factories.readability import exceeded, readability_goal
 
 from regenspine.knowledge.passages import AREAS, knowledge_base_grade, passages_of, patient_passages
 from regenspine.knowledge.readability import (
     Passage,
-    ReadingSummary,
     reading_grade,
     report_lines,
     sentence_lengths,
     strings_under,
     summarise,
 )
-
-GOAL_FILE = Path(__file__).parent / "readability_goal.yaml"
-
-
-def readability_goal() -> dict[str, Any]:
-    """The goal and the recorded ceilings (tests/knowledge/readability_goal.yaml)."""
-    loaded: dict[str, Any] = yaml.safe_load(GOAL_FILE.read_text(encoding="utf-8"))
-    return loaded
-
-
-def exceeded(summary: ReadingSummary, limits: dict[str, float]) -> list[str]:
-    """Which of the limits (median, share above 8, highest grade, longest sentence) a summary
-    goes over, as readable lines."""
-    return [
-        f"{name} {getattr(summary, name)} > {limit}"
-        for name, limit in limits.items()
-        if getattr(summary, name) > limit
-    ]
 
 
 def test_a_short_plain_sentence_has_the_grade_the_formula_gives() -> None:

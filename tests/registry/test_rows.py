@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Table
-from tests.care.samples import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, changed
-from tests.support import candidate_profile
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE, changed
+from tests.factories.profiles import candidate_profile
 
 from regenspine.care import (
     assess_adverse_event,

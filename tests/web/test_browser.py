@@ -11,32 +11,11 @@ from tests.factories.browser import (
     policy_violations,
     serious_accessibility_problems,
 )
-from tests.factories.pages import Tab
+from tests.factories.pages import PUBLIC_PAGES, Tab
 
 from regenspine.knowledge import load_knowledge
 
 pytestmark = pytest.mark.browser
-
-GROUPS = list(dict.fromkeys(topic.group for topic in load_knowledge().topics))
-PUBLIC_PAGES: dict[str, str] = {
-    "home": "/",
-    "learn": "/learn",
-    **{f"learn-{group}": f"/learn/{group}" for group in GROUPS},
-    "about": "/about",
-    "check": "/check",
-    "screening-form": "/screening?checked=yes",
-    "urgent": "/screening?checked=yes&red_flags=saddle_anesthesia",
-    "options": "/options",
-    "options-cervical": "/options?region=cervical",
-    "costs": "/costs?country=mexico&travel_cost=600&companions=1&nights=5&nightly_cost=120",
-    "claims": "/claims",
-    "clinic-questions": "/clinic-questions",
-    "recovery": "/recovery?procedure_date=2026-03-02",
-    "values": "/values",
-    "summary-start": "/summary",
-    "faq": "/faq?q=Is+it+covered+by+insurance",
-    "not-found": "/no-such-page",
-}
 
 
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.factories.pages import PUBLIC_PAGES
 from tests.factories.profiles import candidate_profile
+from tests.factories.readability import exceeded, readability_goal
 from tests.factories.visible_text import visible_blocks
-from tests.knowledge.test_readability import exceeded, readability_goal
-from tests.web.test_browser import PUBLIC_PAGES
 
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.passages import MIN_WORDS

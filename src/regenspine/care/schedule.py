@@ -20,7 +20,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from regenspine.care.procedure import StenosisRegion
-from regenspine.errors import InvalidInput, KnowledgeBaseError
+from regenspine.errors import InvalidInput, KnowledgeBaseError, shown
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
 from regenspine.knowledge.timing import Offset
@@ -162,7 +162,9 @@ def parse_within(text: str) -> int:
     """A horizon in days from `30`, `14d` or `2w`, between 0 and 3650 days."""
     match = WITHIN_PATTERN.match(text.strip().lower())
     if match is None:
-        raise InvalidInput("within", f"cannot read {text!r} as a number of days", WITHIN_ALLOWED)
+        raise InvalidInput(
+            "within", f"cannot read {shown(text)} as a number of days", WITHIN_ALLOWED
+        )
     number, unit = match.groups()
     days = int(number) * (7 if unit == "w" else 1)
     if days > MAX_WITHIN_DAYS:

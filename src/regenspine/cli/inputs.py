@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from regenspine.errors import InvalidInput
+from regenspine.errors import InvalidInput, shown
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -40,7 +40,7 @@ def parse_iso_date(value: str, option: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
     except ValueError:
         pass
-    raise InvalidInput(option, f"not a calendar date: {value!r}", "YYYY-MM-DD")
+    raise InvalidInput(option, f"not a calendar date: {shown(value)}", "YYYY-MM-DD")
 
 
 def write_file_atomically(path: Path, content: str | bytes, option: str) -> None:

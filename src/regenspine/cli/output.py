@@ -43,7 +43,9 @@ def cited(sources: tuple[str, ...] | list[str]) -> str:
 
 def fail(message: str) -> None:
     """Print one line on stderr and leave with exit code 2."""
-    typer.echo(f"error: {message}", err=True)
+    # A message quoting entered text could hold a line break; the error stays one line.
+    one_line = " ".join(message.splitlines())
+    typer.echo(f"error: {one_line}", err=True)
     raise typer.Exit(code=2)
 
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from regenspine.config import Settings
 from regenspine.errors import Conflict
+from regenspine.registry.storage_limits import refuse_unstorable_rows, storage_refusal
 
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -51,6 +52,8 @@ class Registry:
         self.url = url
         self.engine = build_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every write, from any face, passes this check before the database sees it.
+        event.listen(self.sessions, "before_flush", refuse_unstorable_rows)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Registry:
@@ -59,16 +62,30 @@ class Registry:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed together at the end, or rolled back on any error."""
+        """A session whose work is committed together at the end, or rolled back on any error.
+
+        What the database refuses is reported as a domain error without the statement or its
+        parameters (they may hold a patient's identity): a clash is a Conflict, a value it
+        cannot hold (or a date past the calendar) is bad input.
+        """
         try:
             with self.sessions() as session, session.begin():
                 yield session
         except IntegrityError as error:
             # Services check what they can first; this is the backstop for races between writers.
-            raise Conflict(
-                f"database: the change clashes with stored data ({error.orig})"
-            ) from None
+            message = f"database: the change clashes with stored data ({clash(error)})"
+            raise Conflict(message) from None
+        except (DataError, OverflowError):
+            # The backstop for a value the row checks missed (in a query, say): bad input.
+            raise storage_refusal() from None
 
     def dispose(self) -> None:
         """Close pooled connections (tests and short CLI runs)."""
         self.engine.dispose()
+
+
+def clash(error: IntegrityError) -> str:
+    """The database's first line about a clash: the constraint, never PostgreSQL's DETAIL
+    line, which repeats the stored values (an MRN, a name)."""
+    lines = str(error.orig).strip().splitlines()
+    return lines[0] if lines else "constraint violated"

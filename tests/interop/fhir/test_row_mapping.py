@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from tests.care.samples import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE
-from tests.interop.fhir_support import empty_registry
+from tests.factories.procedures import ALLOGENEIC_PROCEDURE, BONE_MARROW_PROCEDURE
 
 from regenspine.care import parse_medication, parse_procedure
 from regenspine.interop.fhir.inbound.importer import import_fhir
@@ -32,8 +31,6 @@ from regenspine.registry.services.procedures import record_procedure
 from regenspine.registry.services.users import add_user, find_user
 from regenspine.synthetic.procedures import queue_procedure
 from regenspine.synthetic.rows import IdCounters, RowBatch, advance_sequences
-
-__all__ = ["empty_registry"]  # the fixture, imported so that pytest finds it here
 
 PASSPHRASE = "a long passphrase"
 PERSON = {"name": "Rosa Mapping", "birth_date": "1955-04-12", "sex": "female", "mrn": "MAP-1"}

@@ -17,6 +17,7 @@ from regenspine.registry.models import Consent, Episode, Screening, User
 from regenspine.registry.rows import consent_columns, episode_columns, screening_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.patients import find_patient
+from regenspine.registry.storage_limits import check_record_number
 
 
 def open_episode(
@@ -37,6 +38,7 @@ def open_episode(
 
 def find_episode(session: Session, episode_id: int) -> Episode:
     """The episode with this number, or NotFound."""
+    check_record_number("episode", episode_id)
     episode = session.get(Episode, episode_id)
     if episode is None:
         raise NotFound(f"episode: no episode {episode_id}")

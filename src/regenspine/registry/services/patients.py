@@ -8,17 +8,20 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from regenspine.errors import Conflict, InvalidInput, NotFound
+from regenspine.errors import Conflict, InvalidInput, NotFound, shown
 from regenspine.input_problems import parse_as
 from regenspine.registry.access import Permission, allows, require
 from regenspine.registry.entries import IDENTIFYING_FIELDS, PatientInput
 from regenspine.registry.models import Patient, PatientIdentity, User
 from regenspine.registry.rows import identity_columns, patient_columns
 from regenspine.registry.services.audit import record_audit
+from regenspine.registry.storage_limits import NUL, refuse_nul_anywhere
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY_LENGTH = 8
+# The longest key the registry_key column holds; a longer one cannot name anyone.
+KEY_COLUMN_LENGTH = int(getattr(Patient.__table__.c.registry_key.type, "length", 0))
 
 
 class PatientView(BaseModel):
@@ -40,10 +43,13 @@ def add_patient(session: Session, actor: User, data: object, reason: str) -> Pat
     """Register a patient from decoded JSON; identifiers go to their own table."""
     require(actor, Permission.register_patients)
     entered = parse_as(PatientInput, data, "patient")
+    # Before the MRN is looked up: PostgreSQL refuses a NUL even in a query.
+    refuse_nul_anywhere(entered.model_dump(mode="json"), "patient")
     if entered.mrn and session.scalar(
         select(PatientIdentity.patient_id).where(PatientIdentity.mrn == entered.mrn)
     ):
-        raise Conflict(f"patient.mrn: a patient with MRN {entered.mrn} is already registered")
+        # Never repeat the MRN: error lines end up in logs and terminals.
+        raise Conflict("patient.mrn: a patient with this MRN is already registered")
     patient = Patient(
         **patient_columns(_unused_key(session), site=entered.site, synthetic=entered.synthetic)
     )
@@ -65,9 +71,12 @@ def _unused_key(session: Session) -> str:
 def find_patient(session: Session, registry_key: str) -> Patient:
     """The patient with this registry key (case-insensitive), or NotFound."""
     key = registry_key.strip().upper()
+    if NUL in key or len(key) > KEY_COLUMN_LENGTH:
+        # No stored key looks like this (PostgreSQL would even refuse the NUL): no query.
+        raise NotFound(f"patient: no patient with registry key {shown(registry_key)}")
     patient = session.scalar(select(Patient).where(Patient.registry_key == key))
     if patient is None:
-        raise NotFound(f"patient: no patient with registry key {registry_key!r}")
+        raise NotFound(f"patient: no patient with registry key {shown(registry_key)}")
     return patient
 
 

@@ -39,6 +39,7 @@ from regenspine.registry.rows import (
     protocol_check_columns,
 )
 from regenspine.registry.services.audit import record_audit
+from regenspine.registry.services.procedure_limits import check_storable_procedure
 from regenspine.registry.services.references import resolve_episode
 
 
@@ -61,6 +62,7 @@ def preview_procedure(
     """Validate a procedure record and run its protocol checks without storing anything."""
     require(actor, Permission.record_procedures)
     episode, record = resolve_episode(session, data, "procedure")
+    check_storable_procedure(record)
     new_medications = _parse_medications(record.pop("medications", []))
     procedure = parse_procedure(record)
     known = [_medication_input(row) for row in _stored_medications(session, episode)]

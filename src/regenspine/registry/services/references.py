@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from regenspine.errors import InvalidInput
 from regenspine.registry.models import Episode
 from regenspine.registry.services.episodes import current_episode, find_episode
+from regenspine.registry.storage_limits import check_record_number
 
 
 def resolve_episode(session: Session, data: object, what: str) -> tuple[Episode, dict[str, Any]]:
@@ -29,6 +30,7 @@ def resolve_episode(session: Session, data: object, what: str) -> tuple[Episode,
         return current_episode(session, patient), record
     if isinstance(episode_id, bool) or not isinstance(episode_id, int):
         raise InvalidInput(f"{what}.episode", "must be an episode number", "a whole number")
+    check_record_number(f"{what}.episode", episode_id)
     episode = find_episode(session, episode_id)
     if patient is not None and episode.patient.registry_key != patient.strip().upper():
         raise InvalidInput(f"{what}.episode", f"episode {episode_id} belongs to another patient")

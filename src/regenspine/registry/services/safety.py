@@ -13,6 +13,7 @@ from regenspine.registry.models import AdverseEvent, Intervention, Procedure, Us
 from regenspine.registry.rows import adverse_event_columns, intervention_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.references import resolve_episode
+from regenspine.registry.storage_limits import check_record_number
 
 
 def record_adverse_event(
@@ -50,6 +51,7 @@ def _check_procedure(session: Session, procedure_id: object, episode_id: int) ->
         raise InvalidInput(
             "adverse_event.procedure", "must be a procedure number", "a whole number"
         )
+    check_record_number("adverse_event.procedure", procedure_id)
     procedure = session.get(Procedure, procedure_id)
     if procedure is None:
         raise NotFound(f"adverse_event.procedure: no procedure {procedure_id}")

@@ -17,6 +17,7 @@ from regenspine.registry.access import Permission, require
 from regenspine.registry.models import Episode, FollowUp, Procedure, SelfReportLink, User
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.followups import RecordedAssessment, store_assessment
+from regenspine.registry.storage_limits import check_record_number
 
 # 32 random bytes: unguessable, so a plain SHA-256 (not a slow password hash) protects it at rest.
 TOKEN_BYTES = 32
@@ -89,6 +90,7 @@ def create_self_report_link(
 
 
 def _follow_up_and_episode(session: Session, follow_up_id: int) -> tuple[FollowUp, Episode]:
+    check_record_number("follow_up", follow_up_id)
     row = session.execute(
         select(FollowUp, Episode)
         .join(Procedure, FollowUp.procedure_id == Procedure.id)

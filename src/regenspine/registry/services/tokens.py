@@ -22,7 +22,7 @@ def issue_api_token(session: Session, actor: User, username: str, label: str) ->
     if owner.id != actor.id and not allows(actor, Permission.manage_users):
         raise Forbidden("user: only an admin may issue tokens for someone else")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    row = ApiToken(user_id=owner.id, token_hash=token_hash(token), label=label[:120] or "api")
+    row = ApiToken(user_id=owner.id, token_hash=token_hash(token), label=label or "api")
     session.add(row)
     session.flush()
     record_audit(

@@ -34,13 +34,7 @@ from regenspine.registry.services.procedures import preview_procedure, record_pr
 from regenspine.registry.services.safety import record_adverse_event
 from regenspine.registry.services.tokens import user_for_token
 from regenspine.web.api.examples import ADVERSE_EVENT_EXAMPLE, PROCEDURE_EXAMPLE
-from regenspine.web.plumbing.input_guard import (
-    MAX_RECORD_ID,
-    check_procedure_text,
-    check_record_ids,
-    check_schedulable,
-    refuse_nul_in_json,
-)
+from regenspine.web.plumbing.input_guard import MAX_RECORD_ID, refuse_nul_in_json
 from regenspine.web.plumbing.transaction import DbSession
 
 REASON = "JSON API"
@@ -127,18 +121,11 @@ class AdverseEventSaved(BaseModel):
     assessment: AdverseEventAssessment
 
 
-def _checked_document(body: dict[str, Any], what: str) -> dict[str, Any]:
-    """A JSON record with what the database cannot hold refused, naming the field."""
+def _checked_document(body: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body with NUL characters refused by their path in the body; the registry's
+    services check the rest of what the database cannot hold (lengths, numbers, dates)."""
     refuse_nul_in_json(body)
-    check_record_ids(body, ("episode", "procedure"), what)
     return body
-
-
-def _procedure(body: dict[str, Any]) -> dict[str, Any]:
-    document = _checked_document(body, "procedure")
-    check_procedure_text(document)
-    check_schedulable(document)
-    return document
 
 
 ProcedureBody = Annotated[
@@ -176,7 +163,7 @@ def add(patient: PatientInput, user: ApiUser, session: DbSession) -> PatientAdde
 @router.post("/procedures/check", response_model=ProcedureChecks, summary="Check a procedure")
 def check_procedure(body: ProcedureBody, user: ApiUser, session: DbSession) -> ProcedureChecks:
     """Run the protocol checks on a procedure record without storing anything."""
-    episode, _, _, report = preview_procedure(session, user, _procedure(body))
+    episode, _, _, report = preview_procedure(session, user, _checked_document(body))
     return ProcedureChecks(
         episode_id=episode.id, refused=report.refused, checks=list(report.checks)
     )
@@ -191,7 +178,7 @@ def check_procedure(body: ProcedureBody, user: ApiUser, session: DbSession) -> P
 )
 def add_procedure(body: ProcedureBody, user: ApiUser, session: DbSession) -> ProcedureSaved:
     """Store a procedure with its checks and follow-up visits; a refused one stores nothing."""
-    row, report = record_procedure(session, user, _procedure(body), REASON)
+    row, report = record_procedure(session, user, _checked_document(body), REASON)
     return ProcedureSaved(
         procedure_id=row.id,
         episode_id=row.episode_id,
@@ -241,7 +228,7 @@ def add_adverse_event(
     session: DbSession,
 ) -> AdverseEventSaved:
     """Grade the event (CTCAE), judge seriousness (ICH E2A) and store it."""
-    document = _checked_document(body, "adverse_event")
+    document = _checked_document(body)
     row, assessment = record_adverse_event(session, user, document, REASON)
     return AdverseEventSaved(
         adverse_event_id=row.id, episode_id=row.episode_id, assessment=assessment

@@ -3,6 +3,7 @@
 The session is committed when the route has returned and before the response leaves, so a
 clash found at commit time is still reported as an error, never as a success. Any error rolls
 everything back; so does a route that shows a form again with its problems (`keep_nothing`).
+A value the database cannot hold is refused by the registry's transaction itself, as bad input.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from regenspine.registry.database import Registry
-from regenspine.web.plumbing.input_guard import storage_refusal
 
 DISCARD_FLAG = "registry_discard"
 
@@ -28,14 +27,10 @@ def registry_of(request: Request) -> Registry:
 
 def request_session(request: Request) -> Iterator[Session]:
     """A session for this request: committed on success, rolled back on error or when asked."""
-    try:
-        with registry_of(request).transaction() as session:
-            yield session
-            if getattr(request.state, DISCARD_FLAG, False):
-                session.rollback()
-    except DataError:
-        # The backstop for a value the edge checks missed: bad input, not a server error.
-        raise storage_refusal() from None
+    with registry_of(request).transaction() as session:
+        yield session
+        if getattr(request.state, DISCARD_FLAG, False):
+            session.rollback()
 
 
 def keep_nothing(request: Request) -> None:

@@ -56,7 +56,7 @@ from regenspine.interop.fhir.inbound.upsert import (
 )
 from regenspine.interop.fhir.mapping import RESOURCE_TYPES, parse_resource_id
 from regenspine.registry.access import Permission, require
-from regenspine.registry.database import Registry
+from regenspine.registry.database import Registry, clash
 from regenspine.registry.models import (
     AdverseEvent,
     Assessment,
@@ -135,7 +135,7 @@ def import_batch(session: Session, actor: User, batch: ResourceBatch, reason: st
                 _APPLY[resource_type](writer, items)
     except IntegrityError as error:
         raise Conflict(
-            f"{batch.source} {batch.span}: the batch clashes with stored data ({error.orig})"
+            f"{batch.source} {batch.span}: the batch clashes with stored data ({clash(error)})"
         ) from None
     result = FhirImport(
         batches=1,
