@@ -102,7 +102,7 @@ def _show_recovery(out: Console, plan: RecoveryPlan) -> None:
     out.print()
     out.print("[bold]Warning signs[/bold]")
     for sign in plan.warning_signs:
-        style = "bold red" if sign.action == "emergency" else "bold"
+        style = "bold red" if sign.action == "urgent_care" else "bold"
         out.print(f"  - {escape(sign.sign)}: [{style}]{escape(sign.action_text)}[/{style}]")
         out.print(f"    {escape(sign.why)} {cited(sign.sources)}")
     out.print()
