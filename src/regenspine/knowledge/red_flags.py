@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from pydantic import Field
 
 from regenspine.errors import KnowledgeBaseError
-from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.loader import load_knowledge, load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -28,6 +28,7 @@ class RedFlagGroup(StrictModel):
     """Flags with one likely cause, and the urgent message that names it."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
+    faq_fact: str
     title: str
     may_be: str
     why_now: str
@@ -109,8 +110,11 @@ def load_red_flag_rules() -> RedFlagRules:
         require_sources(flag.sources, f"red flag {flag.id}")
         for pattern in (*flag.phrases, *flag.unless, *flag.requires):
             _compile(pattern, flag.id)
+    facts = {fact.id for fact in load_knowledge().facts}
     for group in rules.groups:
         require_sources(group.sources, f"red flag group {group.id}")
+        if group.faq_fact not in facts:
+            raise KnowledgeBaseError(f"red flag group {group.id}: unknown fact {group.faq_fact}")
         if not any(flag.group == group.id for flag in rules.flags):
             raise KnowledgeBaseError(f"red flag group {group.id} has no flags")
     return rules
