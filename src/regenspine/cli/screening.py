@@ -62,6 +62,9 @@ def _show_screening(out: Console, result: ScreeningResult) -> None:
     # The urgent message is the very first thing printed (red flags override everything).
     style = "bold red" if urgent else "bold"
     out.print(f"[{style}]{escape(result.headline)}[/{style}] {cited(result.headline_sources)}")
+    for message in result.urgent_messages:
+        out.print(f"[{style}]{escape(message.title)}.[/{style}] {escape(message.text)}")
+        out.print(f"  {cited(message.sources)}")
     out.print(f"Result: [bold]{result.category.value}[/bold]")
     out.print()
     out.print("[bold]Why[/bold]")
