@@ -15,6 +15,7 @@ from regenspine.decision_aid.profile import (
     ImagingFindings,
     PatientProfile,
     Symptom,
+    WorseningSymptom,
     parse_profile,
 )
 from regenspine.errors import InvalidInput
@@ -55,6 +56,13 @@ SYMPTOM_CHOICES = (
     Choice("arm_pain", "Arm pain"),
     Choice("balance_problems", "Balance problems or unsteady walking"),
     Choice("hand_clumsiness", "Clumsy hands (dropping things, trouble with buttons)"),
+)
+# Fast change is what makes weakness, clumsy hands or poor balance urgent (screening rules).
+WORSENING_CHOICES = (
+    Choice("weakness", "Weakness"),
+    Choice("numbness", "Numbness or tingling"),
+    Choice("hand_clumsiness", "Clumsy hands"),
+    Choice("balance_problems", "Balance or walking"),
 )
 IMAGING_CHOICES = (
     Choice("imaging.disc_bulge", "A bulging disc"),
@@ -142,6 +150,7 @@ def profile_answers(form: FormFields) -> dict[str, Any]:
         ),
         "symptom_weeks": _number(reader, "symptom_weeks"),
         "symptoms": _known(reader, "symptoms", get_args(Symptom)),
+        "worsening_symptoms": _known(reader, "worsening_symptoms", get_args(WorseningSymptom)),
         "red_flags": _known(reader, "red_flags", RED_FLAG_IDS),
         "imaging": _imaging(reader),
         "conservative_care_weeks": _number(reader, "conservative_care_weeks"),
