@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from regenspine.cli.app import app
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.red_flags import red_flag_groups, seek_urgent_care_after_treatment
 
 runner = CliRunner()
 
@@ -134,3 +135,14 @@ def test_recovery_unwritable_ics_writes_nothing(tmp_path: Path) -> None:
     line = one_error_line(runner.invoke(app, args))
     assert line.startswith(f"error: --ics: cannot write {target}")
     assert not target.parent.exists()
+
+
+def test_recovery_text_shows_every_red_flag_group_as_urgent_care() -> None:
+    result = runner.invoke(app, ["recovery", "--procedure-date", "2026-03-02"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    urgent = seek_urgent_care_after_treatment()
+    for group in red_flag_groups():
+        assert f"{' '.join(group.warning_sign.split())}: {urgent}" in text
+    assert "A fever, chills or shivers" in text
+    assert "Call your clinic the same day" in text  # still right for a spreading redness

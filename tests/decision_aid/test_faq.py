@@ -11,6 +11,7 @@ import yaml
 from regenspine.decision_aid.faq import answer_question
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.red_flags import seek_urgent_care
 
 EVAL = yaml.safe_load((Path(__file__).parent / "faq_eval.yaml").read_text(encoding="utf-8"))
 
@@ -81,3 +82,56 @@ def test_bad_input_names_the_field(question: str, top: int, field: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         answer_question(question, top=top)
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("question", "flag", "group", "fact"),
+    [
+        (
+            "I pooed myself without noticing",
+            "new_bowel_dysfunction",
+            "cauda_equina",
+            "cauda_equina",
+        ),
+        ("I can't feel my bottom when I wipe", "saddle_anesthesia", "cauda_equina", "cauda_equina"),
+        (
+            "peeing myself since yesterday",
+            "new_bladder_dysfunction",
+            "cauda_equina",
+            "cauda_equina",
+        ),
+        (
+            "fever and chills since my injection",
+            "fever_with_back_pain",
+            "spinal_infection",
+            "other_causes",
+        ),
+        (
+            "my leg is getting weaker every day",
+            "progressive_leg_weakness",
+            "worsening_weakness",
+            "progressive_weakness",
+        ),
+    ],
+)
+def test_a_lay_red_flag_gets_the_urgent_message_of_its_cause(
+    question: str, flag: str, group: str, fact: str
+) -> None:
+    result = answer_question(question)
+    assert result.covered is True
+    assert result.red_flags == [flag]
+    assert [message.group for message in result.urgent_messages] == [group]
+    assert result.answers[0].fact_id == f"urgent_symptoms.{fact}"
+
+
+def test_the_infection_message_is_not_the_cauda_equina_text() -> None:
+    (message,) = answer_question("fever and chills since my injection").urgent_messages
+    assert "infection" in message.text
+    assert "cauda equina" not in message.text
+    assert seek_urgent_care() in message.text
+
+
+def test_a_negated_symptom_gets_no_urgent_message() -> None:
+    result = answer_question("no fever and no numbness, how long does the injection take?")
+    assert result.red_flags == []
+    assert result.urgent_messages == []

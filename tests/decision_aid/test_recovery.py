@@ -8,8 +8,16 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from regenspine.decision_aid import recovery
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
+from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.red_flags import (
+    red_flag_groups,
+    red_flags_in,
+    seek_urgent_care,
+    seek_urgent_care_after_treatment,
+)
 
 STAMP = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
 
@@ -70,11 +78,57 @@ def test_nsaid_window_is_labelled_as_an_assumption_and_the_clinic_wins() -> None
 
 def test_warning_signs_cover_infection_weakness_and_spinal_headache() -> None:
     signs = {sign.id: sign for sign in build_recovery_plan(dt.date(2026, 3, 2)).warning_signs}
-    assert {"fever", "spreading_redness", "new_weakness", "upright_headache"} <= set(signs)
-    assert signs["fever"].action == "call_clinic_today"
-    assert signs["cauda_equina_signs"].action == "emergency"
-    assert "emergency" in signs["cauda_equina_signs"].action_text.lower()
+    assert {"spinal_infection", "worsening_weakness", "spreading_redness", "upright_headache"} <= (
+        set(signs)
+    )
+    # After an injection, fever, new weakness and bladder or bowel changes are urgent care.
+    for urgent in ("spinal_infection", "worsening_weakness", "cauda_equina"):
+        assert signs[urgent].action == "urgent_care"
+        assert "emergency" in signs[urgent].action_text.lower()
+        assert "clinic" in signs[urgent].action_text.lower()
+    assert "fever" in signs["spinal_infection"].sign.lower()
+    assert "pee or poo" in signs["cauda_equina"].sign
+    assert signs["spreading_redness"].action == "call_clinic_today"
     assert "seed-004" in signs["upright_headache"].sources
+
+
+def test_every_sign_that_reads_as_a_red_flag_is_urgent_care_in_the_shared_words() -> None:
+    plan = build_recovery_plan(dt.date(2026, 3, 2))
+    matched = [sign for sign in plan.warning_signs if red_flags_in(sign.sign)]
+    assert len(matched) >= len(red_flag_groups())
+    for sign in matched:
+        assert sign.action == "urgent_care", sign.id
+        assert sign.action_text == seek_urgent_care_after_treatment()
+        assert sign.action_text.startswith(seek_urgent_care())
+
+
+def test_each_red_flag_group_is_an_urgent_sign_whose_words_it_recognises() -> None:
+    urgent = {
+        sign.id: sign
+        for sign in build_recovery_plan(dt.date(2026, 3, 2)).warning_signs
+        if sign.action == "urgent_care"
+    }
+    for group in red_flag_groups():
+        assert group.id in urgent
+        assert group.id in {flag.group for flag in red_flags_in(urgent[group.id].sign)}
+        assert set(group.sources) <= set(urgent[group.id].sources)
+
+
+def test_a_red_flag_written_as_a_clinic_call_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = recovery.load_model
+
+    def with_fever_as_a_call(path: str, model: Any) -> Any:
+        texts = real(path, model)
+        fever = texts.warning_signs[0].model_copy(update={"id": "fever", "sign": "Fever"})
+        return texts.model_copy(update={"warning_signs": (*texts.warning_signs, fever)})
+
+    recovery.load_recovery_texts.cache_clear()
+    monkeypatch.setattr(recovery, "load_model", with_fever_as_a_call)
+    try:
+        with pytest.raises(KnowledgeBaseError, match="sign fever is a red flag"):
+            recovery.load_recovery_texts()
+    finally:
+        recovery.load_recovery_texts.cache_clear()
 
 
 def test_every_cited_source_resolves_and_the_disclaimer_is_carried() -> None:

@@ -61,6 +61,7 @@ def test_every_red_flag_means_urgent_care_with_the_urgent_message(flag_id: str) 
     assert result.reasons[0].code == f"red_flag.{flag_id}"
     assert result.reasons[0].sources == flag.sources
     assert flag.label in result.reasons[0].text
+    assert [message.group for message in result.urgent_messages] == [flag.group]
 
 
 def test_red_flag_beats_contraindication_and_both_reasons_are_listed() -> None:
@@ -110,11 +111,6 @@ def test_poor_general_health_is_not_suitable_but_fair_health_is_a_candidate() ->
         ({"severity": "severe"}, "severe_stenosis"),
         ({"imaging": {"bony_compression_percent": 80}}, "bony_compression"),
         ({"imaging": {"instability": True}}, "instability"),
-        (
-            {"region": "cervical", "symptoms": ["arm_pain", "balance_problems"]},
-            "cervical_myelopathy_signs",
-        ),
-        ({"region": "cervical", "symptoms": ["hand_clumsiness"]}, "cervical_myelopathy_signs"),
         ({"region": "thoracic"}, "thoracic_region"),
         (
             {"imaging": {"disc_bulge": False, "ligamentum_flavum_hypertrophy": False}},
@@ -139,7 +135,94 @@ def test_all_surgical_triggers_are_listed_together_in_rule_order() -> None:
             "ligamentum_flavum_hypertrophy": False,
         },
     )
-    assert found == [c for c in screening.SURGICAL_CODES if c != "cervical_myelopathy_signs"]
+    assert found == list(screening.SURGICAL_CODES)
+
+
+@pytest.mark.parametrize("symptoms", [["arm_pain", "balance_problems"], ["hand_clumsiness"]])
+def test_neck_myelopathy_signs_mean_a_specialist_soon_above_other_findings(
+    symptoms: list[str],
+) -> None:
+    result = screen_candidate(
+        profile(region="cervical", symptoms=symptoms, contraindications=["pregnancy"])
+    )
+    assert result.category is Category.specialist_soon
+    assert result.headline.startswith("See a spine specialist soon")
+    assert [r.code for r in result.reasons] == [
+        "cervical_myelopathy_signs",
+        "contraindication.pregnancy",
+    ]
+    assert result.urgent_messages == ()
+
+
+def test_worsening_neck_myelopathy_signs_mean_urgent_care() -> None:
+    result = screen_candidate(
+        profile(
+            region="cervical",
+            symptoms=["hand_clumsiness"],
+            worsening_symptoms=["hand_clumsiness"],
+        )
+    )
+    assert result.category is Category.urgent_care
+    assert [r.code for r in result.reasons] == [
+        "implied.myelopathy_signs_worsening",
+        "cervical_myelopathy_signs",
+    ]
+    assert [m.group for m in result.urgent_messages] == ["worsening_weakness"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "group"),
+    [
+        (
+            {"contraindications": ["active_cancer"], "symptoms": ["back_pain"]},
+            "implied.active_cancer_with_back_pain",
+            "cancer_spread",
+        ),
+        (
+            {"contraindications": ["active_infection"], "symptoms": ["back_pain", "leg_pain"]},
+            "implied.active_infection_with_back_pain",
+            "spinal_infection",
+        ),
+        (
+            {"symptoms": ["weakness"], "worsening_symptoms": ["weakness"]},
+            "implied.weakness_worsening",
+            "worsening_weakness",
+        ),
+    ],
+)
+def test_other_answers_that_imply_a_red_flag_mean_urgent_care_with_its_message(
+    changes: dict[str, Any], code: str, group: str
+) -> None:
+    result = screen_candidate(profile(**changes))
+    assert result.category is Category.urgent_care
+    assert result.headline == load_knowledge().text("urgent_care")
+    assert result.reasons[0].code == code
+    assert [m.group for m in result.urgent_messages] == [group]
+
+
+def test_cancer_or_infection_without_back_pain_is_not_suitable_but_not_urgent() -> None:
+    for contraindication in ("active_cancer", "active_infection"):
+        result = screen_candidate(profile(contraindications=[contraindication]))
+        assert result.category is Category.not_suitable
+        assert result.urgent_messages == ()
+
+
+def test_a_ticked_flag_is_not_repeated_as_implied() -> None:
+    found = codes(
+        red_flags=["cancer_history_with_new_pain"],
+        contraindications=["active_cancer"],
+        symptoms=["back_pain"],
+    )
+    assert found == ["red_flag.cancer_history_with_new_pain", "contraindication.active_cancer"]
+
+
+def test_weakness_that_is_not_worsening_stays_routine() -> None:
+    assert screen_candidate(profile(symptoms=["weakness"])).category is Category.candidate
+
+
+def test_a_profile_without_worsening_symptoms_still_loads() -> None:
+    assert "worsening_symptoms" not in candidate_answers()
+    assert profile().worsening_symptoms == []
 
 
 def test_myelopathy_signs_count_only_in_the_neck() -> None:

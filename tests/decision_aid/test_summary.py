@@ -197,6 +197,21 @@ def test_red_flag_profile_puts_urgent_box_first_and_leaves_out_treatment() -> No
     assert "Leaning" not in page.text()
 
 
+def test_the_urgent_box_names_the_cause_and_cites_its_sources() -> None:
+    summary = build_summary(
+        profile(contraindications=["active_infection"], symptoms=["back_pain"]),
+        prepared_on=PREPARED,
+    )
+    assert summary.urgent is True
+    (message,) = summary.screening.urgent_messages
+    assert message.group == "spinal_infection"
+    urgent = page_for(contraindications=["active_infection"], symptoms=["back_pain"]).text("urgent")
+    assert message.text in urgent
+    assert "cauda equina" not in urgent.lower()
+    cited = {source.id for source in summary.sources}
+    assert set(message.sources) <= cited
+
+
 @pytest.mark.parametrize("region", ["cervical", "thoracic"])
 def test_options_follow_the_profile_region(region: str) -> None:
     summary = build_summary(profile(region=region), prepared_on=PREPARED)

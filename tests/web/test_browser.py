@@ -42,7 +42,7 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(desktop: Tab
 
 def test_a_red_flag_takes_over_the_page(tab: Tab) -> None:
     tab.open("/check")
-    tab.page.get_by_label("New trouble controlling or emptying the bladder").check()
+    tab.page.get_by_label("New trouble holding your pee or emptying your bladder").check()
     tab.page.get_by_role("button", name="Continue").click()
     tab.page.wait_for_load_state("load")
     tab.screenshot("red-flag-result")

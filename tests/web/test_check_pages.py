@@ -207,3 +207,44 @@ def test_numbers_that_are_not_finite_or_missing_are_problems(value: str) -> None
     with pytest.raises(InvalidForm) as caught:
         profile_from_form(form_data(candidate_form(symptom_weeks=value)))
     assert "symptom_weeks" in caught.value.problems
+
+
+def test_the_urgent_page_names_the_cause_of_each_ticked_flag(client: TestClient) -> None:
+    page = client.get(
+        "/screening?checked=yes&red_flags=major_trauma&red_flags=fever_with_back_pain"
+    )
+    assert 'id="urgent-fracture"' in page.text
+    assert 'id="urgent-spinal_infection"' in page.text
+    assert 'id="urgent-cauda_equina"' not in page.text
+
+
+def test_cancer_with_back_pain_in_the_answers_means_urgent_care_naming_cancer(
+    client: TestClient,
+) -> None:
+    form = candidate_form(contraindications=["active_cancer"], symptoms=["back_pain"])
+    page = client.post("/screening", data=form).text
+    assert "Seek urgent care now" in page
+    assert 'id="urgent-cancer_spread"' in page
+    assert 'href="/options?region' not in page
+
+
+def test_weakness_getting_worse_in_the_form_means_urgent_care(client: TestClient) -> None:
+    form = candidate_form(symptoms=["weakness"], worsening_symptoms=["weakness"])
+    page = client.post("/screening", data=form).text
+    assert "Seek urgent care now" in page
+    assert 'id="urgent-worsening_weakness"' in page
+
+
+def test_neck_myelopathy_signs_in_the_form_mean_a_specialist_soon(client: TestClient) -> None:
+    form = candidate_form(region="cervical", symptoms=["hand_clumsiness"])
+    page = client.post("/screening", data=form).text
+    assert '<h1 id="result-title">Specialist soon</h1>' in page
+    assert "See a spine specialist soon" in page
+
+
+def test_an_unknown_worsening_symptom_is_refused_next_to_its_field(client: TestClient) -> None:
+    response = client.post("/screening", data=candidate_form(worsening_symptoms=["headache"]))
+    assert response.status_code == 422
+    errors = texts(response.text, "field-error")
+    assert any(error.startswith("Error: unknown value 'headache'") for error in errors)
+    assert 'id="f-worsening_symptoms-error"' in response.text

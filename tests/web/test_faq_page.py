@@ -31,6 +31,15 @@ def test_a_red_flag_in_the_question_puts_urgent_care_first(client: TestClient) -
     assert page.index("Seek urgent care") < page.index('<ol class="answers">')
 
 
+def test_the_urgent_box_names_the_cause_of_the_symptom(client: TestClient) -> None:
+    page = client.get("/faq", params={"q": "fever and chills since my injection"}).text
+    (message,) = answer_question("fever and chills since my injection").urgent_messages
+    assert 'id="urgent-spinal_infection"' in page
+    assert 'id="urgent-cauda_equina"' not in page
+    assert message.text in plain(page)
+    assert page.index('id="urgent-spinal_infection"') < page.index('<ol class="answers">')
+
+
 def test_a_question_outside_the_knowledge_base_gets_no_guess(client: TestClient) -> None:
     page = client.get("/faq", params={"q": "What is the best pizza in Naples?"}).text
     assert 'id="not-covered"' in page

@@ -28,7 +28,9 @@ def test_the_form_asks_every_item_sure_question_and_the_leaning(client: TestClie
 
 def test_starting_from_the_screening_carries_the_profile(client: TestClient) -> None:
     page = client.post("/values", data={"stage": "start", "profile": PROFILE}).text
-    assert json.loads(hidden_value(page, "profile")) == candidate_profile()
+    # The carried profile spells out the optional field added since (worsening_symptoms).
+    carried = json.loads(hidden_value(page, "profile"))
+    assert carried == {**candidate_profile(), "worsening_symptoms": []}
     assert 'class="field-error"' not in page
 
 

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from regenspine.cli.kept_faq_index import kept_faq_index
-from regenspine.cli.output import JsonFlag, console, print_json
+from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.decision_aid.faq import answer_question
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
@@ -99,7 +99,13 @@ def faq(
         return
     out = console()
     if result.urgent_care:
-        out.print(Panel(result.urgent_care, title="Seek urgent care", border_style="red bold"))
+        # The shared rule first, then what the symptoms found may mean and why not to wait.
+        reasons = [
+            f"{escape(m.title)}: {escape(m.text)} {cited(m.sources)}"
+            for m in result.urgent_messages
+        ]
+        body = "\n\n".join([escape(result.urgent_care), *reasons])
+        out.print(Panel(body, title="Seek urgent care", border_style="red bold"))
     if result.note:
         out.print(result.note)
     for number, answer in enumerate(result.answers, start=1):

@@ -62,6 +62,9 @@ def _show_screening(out: Console, result: ScreeningResult) -> None:
     # The urgent message is the very first thing printed (red flags override everything).
     style = "bold red" if urgent else "bold"
     out.print(f"[{style}]{escape(result.headline)}[/{style}] {cited(result.headline_sources)}")
+    for message in result.urgent_messages:
+        out.print(f"[{style}]{escape(message.title)}.[/{style}] {escape(message.text)}")
+        out.print(f"  {cited(message.sources)}")
     out.print(f"Result: [bold]{result.category.value}[/bold]")
     out.print()
     out.print("[bold]Why[/bold]")
@@ -102,7 +105,7 @@ def _show_recovery(out: Console, plan: RecoveryPlan) -> None:
     out.print()
     out.print("[bold]Warning signs[/bold]")
     for sign in plan.warning_signs:
-        style = "bold red" if sign.action == "emergency" else "bold"
+        style = "bold red" if sign.action == "urgent_care" else "bold"
         out.print(f"  - {escape(sign.sign)}: [{style}]{escape(sign.action_text)}[/{style}]")
         out.print(f"    {escape(sign.why)} {cited(sign.sources)}")
     out.print()

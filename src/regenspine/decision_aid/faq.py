@@ -17,7 +17,12 @@ from regenspine.decision_aid.faq_index import (
 )
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import Fact, KnowledgeBase, load_knowledge
-from regenspine.knowledge.red_flags import red_flags_in
+from regenspine.knowledge.red_flags import (
+    UrgentMessage,
+    red_flag_groups,
+    red_flags_in,
+    urgent_messages,
+)
 
 # Below this BM25 score the best match shares too little with the question to be an answer;
 # calibrated on the evaluation set's in-domain and out-of-domain questions.
@@ -58,6 +63,8 @@ class FaqResult(BaseModel):
     question: str
     urgent_care: str | None = None
     red_flags: list[str] = Field(default_factory=list)
+    # What the red flags found may mean and why not to wait, one message per cause.
+    urgent_messages: list[UrgentMessage] = Field(default_factory=list)
     covered: bool
     note: str | None = None
     answers: list[FaqAnswer]
@@ -151,14 +158,18 @@ def answer_question(question: str, top: int = 3, index: FaqIndex | None = None) 
     ranked = _ranked_facts(expanded, index)
     covered = _is_covered(own, ranked, index)
     facts = _best_per_topic(ranked, top) if covered else []
+    messages = list(urgent_messages(flag.id for flag in flags))
     if flags:
-        # Red flags override everything: the urgent-care facts come first, then the rest.
-        urgent = knowledge.facts_on("urgent_symptoms")[0]
-        facts = [urgent, *[fact for fact in facts if fact.topic != "urgent_symptoms"]][:top]
+        # Red flags override everything: the urgent facts of the flags' causes come first.
+        wanted = {message.group for message in messages}
+        fact_ids = dict.fromkeys(g.faq_fact for g in red_flag_groups() if g.id in wanted)
+        urgent = [knowledge.fact(fact_id) for fact_id in fact_ids]
+        facts = [*urgent, *[fact for fact in facts if fact.topic != "urgent_symptoms"]][:top]
     return FaqResult(
         question=text,
         urgent_care=knowledge.text("urgent_care") if flags else None,
         red_flags=[flag.id for flag in flags],
+        urgent_messages=messages,
         covered=covered or bool(flags),
         note=None if covered or flags else knowledge.text("not_covered"),
         answers=[_answer(fact, knowledge) for fact in facts],

@@ -33,8 +33,12 @@ RedFlagId = Literal[
     "fever_with_back_pain",
     "cancer_history_with_new_pain",
     "unexplained_weight_loss",
+    "worsening_myelopathy",
     "major_trauma",
 ]
+# Symptoms that started or got worse in the last few weeks: fast change is what makes weakness,
+# clumsy hands or poor balance urgent rather than routine.
+WorseningSymptom = Literal["weakness", "numbness", "balance_problems", "hand_clumsiness"]
 Contraindication = Literal[
     "active_infection",
     "active_cancer",
@@ -81,6 +85,8 @@ class PatientProfile(_Closed):
     conservative_care_weeks: float = Field(ge=0)
     contraindications: list[Contraindication]
     general_health: GeneralHealth
+    # Optional, so profiles written before the field existed still load.
+    worsening_symptoms: list[WorseningSymptom] = Field(default_factory=list)
 
 
 def parse_profile(data: Any) -> PatientProfile:

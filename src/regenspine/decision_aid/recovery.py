@@ -1,5 +1,9 @@
 """The recovery plan after an injection: dated phases, the medicine window, warning signs and
-follow-up visits, from data/recovery.yaml; plus an iCalendar export of the dates."""
+follow-up visits, from data/recovery.yaml; plus an iCalendar export of the dates.
+
+The urgent warning signs come from the red-flag rules (knowledge/red_flags.py), one per group,
+with the same seek-urgent-care words, so the plan never sends an urgent sign to a clinic call.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,18 @@ from regenspine.care.schedule import load_follow_up_plan
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import EvidenceLevel, load_knowledge
 from regenspine.knowledge.loader import load_model, require_sources
+from regenspine.knowledge.red_flags import (
+    RedFlagGroup,
+    red_flag_groups,
+    red_flags_in,
+    seek_urgent_care_after_treatment,
+)
 from regenspine.knowledge.schema import StrictModel
 from regenspine.knowledge.timing import MedicineWindowText, Offset
 
 ONE_DAY = dt.timedelta(days=1)
-WarningAction = Literal["call_clinic_today", "emergency"]
+WarningAction = Literal["call_clinic_today", "urgent_care"]
+ClinicAction = Literal["call_clinic_today"]
 
 
 class PhaseText(StrictModel):
@@ -35,12 +46,25 @@ class PhaseText(StrictModel):
 
 
 class WarningSign(StrictModel):
-    """A symptom after the injection that needs a call to the clinic, or emergency care."""
+    """A symptom after the injection that needs a call to the clinic, or urgent care."""
 
     id: str
     sign: str
     why: str
     action: WarningAction
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ClinicWarningSign(WarningSign):
+    """A sign written in recovery.yaml: only clinic calls; urgent signs are the red flags'."""
+
+    action: ClinicAction
+
+
+class AfterInjectionNote(StrictModel):
+    """Why a red-flag group matters after an injection, with its sources."""
+
+    why: str
     sources: tuple[str, ...] = Field(min_length=1)
 
 
@@ -55,8 +79,9 @@ class RecoveryTexts(StrictModel):
 
     phases: tuple[PhaseText, ...] = Field(min_length=1)
     nsaid_window: MedicineWindowText
-    actions: dict[WarningAction, str]
-    warning_signs: tuple[WarningSign, ...] = Field(min_length=1)
+    actions: dict[ClinicAction, str]
+    after_injection: dict[str, AfterInjectionNote]
+    warning_signs: tuple[ClinicWarningSign, ...] = Field(min_length=1)
 
 
 class DatedPhase(StrictModel):
@@ -116,12 +141,41 @@ def load_recovery_texts() -> RecoveryTexts:
         *(s for phase in texts.phases for s in phase.sources),
         *texts.nsaid_window.sources,
         *(s for sign in texts.warning_signs for s in sign.sources),
+        *(s for note in texts.after_injection.values() for s in note.sources),
     ]
     require_sources(cited, "recovery.yaml")
-    missing = set(get_args(WarningAction)) - set(texts.actions)
+    missing = set(get_args(ClinicAction)) - set(texts.actions)
     if missing:
         raise KnowledgeBaseError(f"recovery.yaml: actions lacks {', '.join(sorted(missing))}")
+    unknown = set(texts.after_injection) - {group.id for group in red_flag_groups()}
+    if unknown:
+        raise KnowledgeBaseError(
+            f"recovery.yaml: unknown red-flag group {', '.join(sorted(unknown))}"
+        )
+    for sign in texts.warning_signs:
+        if red_flags_in(sign.sign):
+            # A red flag written as a clinic call would contradict the red-flag rules.
+            raise KnowledgeBaseError(f"recovery.yaml: sign {sign.id} is a red flag, not a call")
     return texts
+
+
+def urgent_warning_signs() -> tuple[WarningSignAdvice, ...]:
+    """One urgent sign per red-flag group, in the red-flag rules' own words and action."""
+    notes = load_recovery_texts().after_injection
+    return tuple(_urgent_sign(group, notes.get(group.id)) for group in red_flag_groups())
+
+
+def _urgent_sign(group: RedFlagGroup, note: AfterInjectionNote | None) -> WarningSignAdvice:
+    why = group.may_be if note is None else f"{group.may_be} {note.why}"
+    sources = group.sources if note is None else (*group.sources, *note.sources)
+    return WarningSignAdvice(
+        id=group.id,
+        sign=" ".join(group.warning_sign.split()),
+        why=" ".join(why.split()),
+        action="urgent_care",
+        sources=tuple(dict.fromkeys(sources)),
+        action_text=seek_urgent_care_after_treatment(),
+    )
 
 
 def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
@@ -144,9 +198,12 @@ def build_recovery_plan(procedure_date: dt.date) -> RecoveryPlan:
             first_day=window.start.after(procedure_date),
             last_day=window.end.after(procedure_date) - ONE_DAY,
         ),
-        warning_signs=tuple(
-            WarningSignAdvice(**sign.model_dump(), action_text=texts.actions[sign.action])
-            for sign in texts.warning_signs
+        warning_signs=(
+            *urgent_warning_signs(),
+            *(
+                WarningSignAdvice(**sign.model_dump(), action_text=texts.actions[sign.action])
+                for sign in texts.warning_signs
+            ),
         ),
         follow_up_note=follow_up.note,
         follow_up_sources=follow_up.sources,

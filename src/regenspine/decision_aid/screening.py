@@ -1,7 +1,10 @@
-"""Screening: red flags first, then contraindications, surgical questions, care tried, candidacy.
+"""Screening: red flags first, then signs that need a specialist soon, contraindications,
+surgical questions, care tried, candidacy.
 
 `screen_candidate` returns exactly one category, the first that applies in this order, and lists
 every reason that applies (not only the deciding one), each with its patient text and sources.
+Red flags come from the ticked list and from other answers that imply one (active cancer with
+back pain, for example); their urgent messages are the red-flag groups' (knowledge/red_flags.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from regenspine.decision_aid.profile import CONTRAINDICATIONS, RED_FLAG_IDS, Pat
 from regenspine.errors import KnowledgeBaseError
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.loader import load_model, require_sources
-from regenspine.knowledge.red_flags import load_red_flags
+from regenspine.knowledge.red_flags import UrgentMessage, load_red_flags, urgent_messages
 from regenspine.knowledge.schema import StrictModel
 
 
@@ -24,6 +27,7 @@ class ScreeningCategory(StrEnum):
     """The screening outcomes, in the order they take precedence."""
 
     urgent_care = "urgent_care"
+    specialist_soon = "specialist_soon"
     not_suitable = "not_suitable"
     surgical_evaluation = "surgical_evaluation"
     conservative_care_first = "conservative_care_first"
@@ -42,12 +46,21 @@ SURGICAL_CODES = (
     "severe_stenosis",
     "bony_compression",
     "instability",
-    "cervical_myelopathy_signs",
     "thoracic_region",
     "no_soft_tissue_contributor",
 )
-# Every reason code a rule can emit (red flags excepted: their text is red_flags.yaml's).
+# Answers other than the ticked red flags that imply one: (reason code, red flag id).
+IMPLIED_RED_FLAGS = (
+    ("implied.active_cancer_with_back_pain", "cancer_history_with_new_pain"),
+    ("implied.active_infection_with_back_pain", "fever_with_back_pain"),
+    ("implied.weakness_worsening", "progressive_leg_weakness"),
+    ("implied.myelopathy_signs_worsening", "worsening_myelopathy"),
+)
+MYELOPATHY_SIGNS = frozenset({"balance_problems", "hand_clumsiness"})
+# Every reason code a rule can emit (ticked red flags excepted: their text is red_flags.yaml's).
 REASON_CODES = (
+    *(code for code, _ in IMPLIED_RED_FLAGS),
+    "cervical_myelopathy_signs",
     *(f"contraindication.{name}" for name in CONTRAINDICATIONS),
     "general_health_poor",
     *SURGICAL_CODES,
@@ -82,6 +95,8 @@ class ScreeningResult(StrictModel):
     reasons: tuple[ScreeningReason, ...]
     next_steps: tuple[NextStep, ...]
     disclaimer: str
+    # One message per cause of the red flags found (empty unless the category is urgent care).
+    urgent_messages: tuple[UrgentMessage, ...] = ()
 
 
 class Threshold(StrictModel):
@@ -151,7 +166,7 @@ def threshold(name: str) -> float:
     return load_screening_texts().thresholds[name].value
 
 
-def _urgent_reasons(profile: PatientProfile) -> list[ScreeningReason]:
+def _ticked_red_flag_reasons(profile: PatientProfile) -> list[ScreeningReason]:
     flags = {flag.id: flag for flag in load_red_flags()}
     return [
         ScreeningReason(
@@ -165,6 +180,33 @@ def _urgent_reasons(profile: PatientProfile) -> list[ScreeningReason]:
     ]
 
 
+def implied_red_flags(profile: PatientProfile) -> list[tuple[str, str]]:
+    """(reason code, red flag id) for red flags that other answers imply but were not ticked."""
+    symptoms, worsening = set(profile.symptoms), set(profile.worsening_symptoms)
+    back_pain = "back_pain" in symptoms
+    applies = {
+        # The profile cannot tell new back pain from old, so any back pain with active cancer
+        # or infection is treated as the red flag (NICE NG59, NG234: rule out spread, infection).
+        "implied.active_cancer_with_back_pain": back_pain
+        and "active_cancer" in profile.contraindications,
+        "implied.active_infection_with_back_pain": back_pain
+        and "active_infection" in profile.contraindications,
+        "implied.weakness_worsening": "weakness" in worsening,
+        "implied.myelopathy_signs_worsening": profile.region == "cervical"
+        and bool(MYELOPATHY_SIGNS & worsening),
+    }
+    return [
+        (code, flag_id)
+        for code, flag_id in IMPLIED_RED_FLAGS
+        if applies[code] and flag_id not in profile.red_flags
+    ]
+
+
+def _specialist_codes(profile: PatientProfile) -> list[str]:
+    signs = profile.region == "cervical" and bool(MYELOPATHY_SIGNS & set(profile.symptoms))
+    return ["cervical_myelopathy_signs"] if signs else []
+
+
 def _not_suitable_codes(profile: PatientProfile) -> list[str]:
     codes = [f"contraindication.{c}" for c in CONTRAINDICATIONS if c in profile.contraindications]
     if profile.general_health == "poor":
@@ -174,7 +216,6 @@ def _not_suitable_codes(profile: PatientProfile) -> list[str]:
 
 def _surgical_codes(profile: PatientProfile) -> list[str]:
     imaging = profile.imaging
-    myelopathy_signs = {"balance_problems", "hand_clumsiness"} & set(profile.symptoms)
     checks = (
         ("severe_stenosis", profile.severity == "severe"),
         (
@@ -182,7 +223,6 @@ def _surgical_codes(profile: PatientProfile) -> list[str]:
             imaging.bony_compression_percent >= threshold("bony_compression_percent"),
         ),
         ("instability", imaging.instability),
-        ("cervical_myelopathy_signs", profile.region == "cervical" and bool(myelopathy_signs)),
         ("thoracic_region", profile.region == "thoracic"),
         ("no_soft_tissue_contributor", not imaging.has_soft_tissue_contributor),
     )
@@ -195,6 +235,7 @@ def _conservative_codes(profile: PatientProfile) -> list[str]:
 
 
 _RULES: tuple[Callable[[PatientProfile], list[str]], ...] = (
+    _specialist_codes,
     _not_suitable_codes,
     _surgical_codes,
     _conservative_codes,
@@ -204,13 +245,15 @@ _RULES: tuple[Callable[[PatientProfile], list[str]], ...] = (
 def screen_candidate(profile: PatientProfile) -> ScreeningResult:
     """Screen one person: red flags first, then the other categories in order of precedence."""
     texts = load_screening_texts()
-    reasons = _urgent_reasons(profile)
+    implied = implied_red_flags(profile)
+    reasons = _ticked_red_flag_reasons(profile) + [texts.reason(code) for code, _ in implied]
     for rule in _RULES:
         reasons += [texts.reason(code) for code in rule(profile)]
     if not reasons:
         # Candidate criteria are listed only when nothing else applies: they are what is left.
         reasons = [texts.reason(code) for code in CANDIDATE_CODES]
     category = reasons[0].category
+    flag_ids = [*profile.red_flags, *(flag_id for _, flag_id in implied)]
     return ScreeningResult(
         category=category,
         headline=_headline(texts, category),
@@ -218,6 +261,7 @@ def screen_candidate(profile: PatientProfile) -> ScreeningResult:
         reasons=tuple(reasons),
         next_steps=texts.categories[category].next_steps,
         disclaimer=load_knowledge().text("disclaimer"),
+        urgent_messages=urgent_messages(flag_ids),
     )
 
 

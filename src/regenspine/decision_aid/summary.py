@@ -1,8 +1,9 @@
 """The printable summary for the doctor visit, built only from the other decision-aid results.
 
 Red flags override everything: when the screening says urgent care, the summary keeps the urgent
-message and the screening reasons and leaves out the options, costs, values and clinic questions,
-so nothing on the page encourages a treatment before the symptoms are checked.
+message of each cause found and the screening reasons, and leaves out the options, costs, values
+and clinic questions, so nothing on the page encourages a treatment before the symptoms are
+checked.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def _shown_source_ids(summary: Summary) -> Iterator[str]:
     """Source ids of the parts the page shows (not of every text behind each result)."""
     screening = summary.screening
     yield from screening.headline_sources
+    for message in screening.urgent_messages:
+        yield from message.sources
     for reason in screening.reasons:
         yield from reason.sources
     for step in screening.next_steps:

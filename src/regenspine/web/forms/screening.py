@@ -18,6 +18,7 @@ from regenspine.decision_aid.profile import (
     Region,
     Severity,
     Symptom,
+    WorseningSymptom,
     parse_profile,
 )
 from regenspine.errors import InvalidInput
@@ -62,6 +63,13 @@ SYMPTOM_CHOICES = choices_of(
         "hand_clumsiness": "Clumsy hands (dropping things, trouble with buttons)",
     },
     hints={"neurogenic_claudication": "symptoms.walking_pattern"},
+)
+# Fast change is what makes weakness, clumsy hands or poor balance urgent (screening rules).
+WORSENING_CHOICES = (
+    Choice("weakness", "Weakness"),
+    Choice("numbness", "Numbness or tingling"),
+    Choice("hand_clumsiness", "Clumsy hands"),
+    Choice("balance_problems", "Balance or walking"),
 )
 IMAGING_CHOICES = (
     Choice("imaging.disc_bulge", "A bulging disc"),
@@ -150,6 +158,7 @@ def profile_answers(form: FormFields) -> dict[str, Any]:
         ),
         "symptom_weeks": _number(reader, "symptom_weeks"),
         "symptoms": _known(reader, "symptoms", get_args(Symptom)),
+        "worsening_symptoms": _known(reader, "worsening_symptoms", get_args(WorseningSymptom)),
         "red_flags": _known(reader, "red_flags", RED_FLAG_IDS),
         "imaging": _imaging(reader),
         "conservative_care_weeks": _number(reader, "conservative_care_weeks"),

@@ -14,7 +14,7 @@ from regenspine.decision_aid.profile import RED_FLAG_IDS
 from regenspine.decision_aid.screening import ScreeningCategory, screen_candidate
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
-from regenspine.knowledge.red_flags import RedFlag, load_red_flags
+from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
 from regenspine.web.forms.fields import FormFields, problems_by_field
 from regenspine.web.rendering import render
@@ -35,7 +35,11 @@ def chosen_red_flags(form: FormFields) -> list[RedFlag]:
 
 def _urgent(request: Request, flags: list[RedFlag]) -> HTMLResponse:
     # Red flags override everything (docs/ARCHITECTURE.md, clinical rules): only urgent care shows.
-    context = {"urgent_care": load_knowledge().text("urgent_care"), "flags": flags}
+    context = {
+        "urgent_care": load_knowledge().text("urgent_care"),
+        "messages": urgent_messages(flag.id for flag in flags),
+        "flags": flags,
+    }
     return render(request, "pages/urgent.html.j2", context)
 
 
