@@ -96,3 +96,10 @@ def test_messages_follow_the_flags_found_in_group_order() -> None:
 def test_an_unknown_flag_id_is_refused() -> None:
     with pytest.raises(KnowledgeBaseError, match="headache"):
         urgent_messages(["headache"])
+
+
+def test_the_urgent_care_headline_says_the_one_shared_rule_first() -> None:
+    # The page headline and every cause's message tell a person the same thing to do.
+    from regenspine.knowledge import load_knowledge
+
+    assert load_knowledge().text("urgent_care").startswith(seek_urgent_care())
