@@ -12,6 +12,7 @@ table. Results go to stdout and var/bench/results-*.json.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -131,7 +132,7 @@ def _goals(results: list[dict[str, Any]]) -> list[str]:
         met = "met" if peak < MEMORY_GOAL_BYTES else "MISSED"
         lines.append(f"peak memory at 1,000,000: {peak / 2**30:.2f} GiB (goal < 2 GiB): {met}")
     ordered = sorted(by_size)
-    for small, large in zip(ordered, ordered[1:], strict=False):
+    for small, large in itertools.pairwise(ordered):
         growth = by_size[large]["report"]["seconds"] / by_size[small]["report"]["seconds"]
         lines.append(f"report time {small:,} -> {large:,} patients: x{growth:.1f}")
     return lines

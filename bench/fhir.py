@@ -19,6 +19,7 @@ import writes and the floor inserts: the same rows in all three.
 from __future__ import annotations
 
 import filecmp
+import itertools
 import json
 import shutil
 import sqlite3
@@ -219,7 +220,7 @@ def fhir_goals(results: list[dict[str, Any]]) -> list[str]:
                     f"floor's rows/s (goal >= {GOAL_SHARE}): {met}"
                 )
     ordered = sorted(results, key=lambda result: result["patients"])
-    for small, large in zip(ordered, ordered[1:], strict=False):
+    for small, large in itertools.pairwise(ordered):
         for step in ("export", "import"):
             before, after = small["sqlite"][step]["peak_mib"], large["sqlite"][step]["peak_mib"]
             lines.append(

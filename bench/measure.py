@@ -34,7 +34,8 @@ def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run the command once; fail loudly when it fails."""
     with TemporaryFile("w+", encoding="utf-8") as output, TemporaryFile("w+") as errors:
         started = time.perf_counter()
-        child = subprocess.Popen(list(command), env=env, stdout=output, stderr=errors)
+        # Our own benchmark commands, given as argument lists (no shell).
+        child = subprocess.Popen(list(command), env=env, stdout=output, stderr=errors)  # noqa: S603
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)

@@ -21,7 +21,7 @@ SEED = 7
 AS_OF = "2026-11-01"
 BENCH_USER = "bench"
 # A throwaway password for the throwaway registries; nothing real is ever stored in them.
-BENCH_PASSWORD = "bench-registry-only"
+BENCH_PASSWORD = "bench-registry-only"  # noqa: S105
 REGENSPINE = Path(sys.executable).with_name("regenspine")
 
 
@@ -62,7 +62,7 @@ def _regenspine(registry: CachedRegistry, *args: str, stdin: str | None = None) 
 
 
 def _regenspine_at(url: str, *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
+    subprocess.run(  # noqa: S603 (this package's own command, an argument list, no shell)
         [str(REGENSPINE), *args],
         env=bench_environment(url),
         input=stdin,

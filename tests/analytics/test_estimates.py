@@ -18,7 +18,7 @@ from regenspine.analytics.estimates import (
 
 
 def test_weighted_summary_equals_the_summary_of_expanded_rows() -> None:
-    chooser = random.Random(11)
+    chooser = random.Random(11)  # noqa: S311 (a reproducible sample, not a secret)
     patients = pd.DataFrame(
         {
             "group": [chooser.choice("abc") for _ in range(500)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_windows_are_ordered_and_never_overlap_over_four_years_of_dates() -> Non
         visits = follow_up_schedule(first + dt.timedelta(days=day))
         for visit in visits:
             assert visit.window_opens <= visit.due_on <= visit.window_closes
-        for earlier, later in zip(visits, visits[1:], strict=False):
+        for earlier, later in itertools.pairwise(visits):
             assert earlier.window_closes < later.window_opens, (earlier, later)
 
 

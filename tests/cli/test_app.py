@@ -100,7 +100,7 @@ print(json.dumps([result.exit_code, sorted(name for name in heavy if name in sys
 def test_help_and_decision_aid_commands_import_no_registry_web_or_fhir_stack(
     arguments: list[str],
 ) -> None:
-    ran = subprocess.run(
+    ran = subprocess.run(  # noqa: S603 (this interpreter on a fixed script, no shell)
         [sys.executable, "-c", IMPORTED_BY, *arguments],
         capture_output=True,
         text=True,

@@ -89,7 +89,7 @@ def printed_pages(html: str, folder: Path, chromium: list[str]) -> int:
     page = folder / "summary.html"
     pdf = folder / "summary.pdf"
     page.write_text(html, encoding="utf-8")
-    subprocess.run(
+    subprocess.run(  # noqa: S603 (Debian's Chromium, an argument list, no shell)
         [
             *chromium,
             f"--print-to-pdf={pdf}",

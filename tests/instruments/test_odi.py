@@ -74,7 +74,7 @@ def test_band_limits_belong_to_the_lower_band(answers: list[int], band: str) -> 
 
 def test_result_carries_minimal_important_change_with_sources() -> None:
     result = score_odi([0] * 10)
-    ten_points = [c for c in result.minimal_important_change if c.unit == "points"][0]
+    ten_points = next(c for c in result.minimal_important_change if c.unit == "points")
     assert ten_points.value == 10
     assert "ostelo-2008-mic" in ten_points.sources
     assert result.instrument_title.startswith("Oswestry Disability Index")

@@ -17,7 +17,7 @@ KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset()
 
 def words(text: str) -> list[str]:
     """Lower-case words with punctuation removed (apostrophes and hyphens join)."""
-    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
+    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
 
 
 def runs(text: str) -> set[tuple[str, ...]]:

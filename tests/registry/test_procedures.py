@@ -141,7 +141,10 @@ def test_whose_procedure_must_be_clear(
 
 def test_a_bad_medicine_list_is_named(acting: Acting, patient_key: str) -> None:
     document = _for(patient_key, BONE_MARROW_PROCEDURE, medications={"drug": "x"})
-    with pytest.raises(InvalidInput, match="procedure.medications"), acting("clinician") as (s, u):
+    with (
+        pytest.raises(InvalidInput, match=r"procedure\.medications"),
+        acting("clinician") as (s, u),
+    ):
         record_procedure(s, u, document, "t")
 
 

@@ -102,7 +102,7 @@ def test_interventions_know_which_are_surgery(
 def test_an_intervention_before_the_episode_is_refused(acting: Acting, patient_key: str) -> None:
     record = {"patient": patient_key, "kind": "decompression", "performed_on": "2026-08-31"}
     with (
-        pytest.raises(InvalidInput, match="intervention.performed_on"),
+        pytest.raises(InvalidInput, match=r"intervention\.performed_on"),
         acting("clinician") as (
             session,
             user,

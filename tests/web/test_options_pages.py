@@ -93,7 +93,8 @@ def test_costs_add_the_persons_own_travel_to_prices_abroad(client: TestClient) -
     page = client.get(f"/costs?{query}").text
     travel = texts(page, "travel")[0]
     # 600 x 2 travellers + 5 nights x 120 = 1,800
-    assert travel == "Your travel: $600 × 2 travellers + 5 nights × $120 = $1,800"
+    times = "\N{MULTIPLICATION SIGN}"
+    assert travel == f"Your travel: $600 {times} 2 travellers + 5 nights {times} $120 = $1,800"
     assert "<h4>Mexico</h4>" in page
     assert "<h4>United States</h4>" not in page
     assert 'value="mexico" selected' in page

@@ -126,7 +126,7 @@ def test_procedure_check_stores_nothing_and_a_refusal_is_422_with_every_check(
     assert refused.status_code == 422
     body = refused.json()
     assert body["field"] == "injection.image_guidance"
-    assert [check["outcome"] for check in body["checks"]][0] == "refused"
+    assert next(check["outcome"] for check in body["checks"]) == "refused"
     assert all(check["sources"] for check in body["checks"])
     assert row_counts(staffed) == before
     saved = clinician.post("/api/v1/procedures", json=_procedure(patient_key))

@@ -61,7 +61,7 @@ def test_the_page_shows_exactly_the_html_report_content(
         filters = report_filters(region="lumbar")
         report = build_report(session.connection(), filters, dt.date.today())
     assert str(render_report_body(report)) in page
-    row = [r for r in report.outcomes if (r.instrument, r.timepoint) == ("odi", "12m")][0]
+    row = next(r for r in report.outcomes if (r.instrument, r.timepoint) == ("odi", "12m"))
     assert (row.responders, row.responder_n) == (4, 7)
     assert "4 of 7: 57%" in page
 

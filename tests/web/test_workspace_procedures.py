@@ -109,7 +109,7 @@ def test_a_procedure_that_passes_is_saved_with_its_checks_medicine_and_follow_up
     with staffed.sessions() as session:
         procedure = session.scalars(select(Procedure)).one()
         assert procedure.image_guidance == "fluoroscopy"
-        assert [check.check_id for check in procedure.checks][0] == "nsaid_window"
+        assert next(check.check_id for check in procedure.checks) == "nsaid_window"
         timepoints = session.scalars(
             select(FollowUp.timepoint).where(FollowUp.procedure_id == procedure.id)
         ).all()

@@ -119,7 +119,7 @@ def registry_sites(connection: Connection) -> list[str]:
     return sorted(connection.scalars(select(Patient.site).distinct()).all())
 
 
-class days_between(FunctionElement[int]):  # noqa: N801 (reads like the SQL function it is)
+class days_between(FunctionElement[int]):
     """Whole days from `earlier` to `later` as an SQL expression, on SQLite and PostgreSQL."""
 
     type = Integer()

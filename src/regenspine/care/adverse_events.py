@@ -167,7 +167,7 @@ class AdverseEventReport(CareInput):
     category: str
     site: AdverseEventSite
     grade: CtcaeGrade
-    serious_criteria: list[SeriousCriterion] = []
+    serious_criteria: list[SeriousCriterion] = Field(default_factory=list)
     relatedness: Relatedness
     onset_on: dt.date = Field(strict=False)
     resolved_on: dt.date | None = Field(default=None, strict=False)

@@ -7,6 +7,7 @@ InvalidInput that names the dotted field (`injection.image_guidance`) and the al
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Literal, get_args
 
@@ -191,5 +192,5 @@ def _is_motion_segment(level: str) -> bool:
 def _levels_of(region: str) -> list[str]:
     """Every level that touches `region`, including the junctions with its neighbours."""
     letter = REGION_LETTER[region]
-    pairs = zip(VERTEBRAE, VERTEBRAE[1:], strict=False)
+    pairs = itertools.pairwise(VERTEBRAE)
     return [f"{upper}-{lower}" for upper, lower in pairs if letter in (upper[0], lower[0])]

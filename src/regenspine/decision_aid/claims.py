@@ -26,7 +26,7 @@ TEXT_ALLOWED = "the text of a clinic's web page or offer (1 to 500,000 character
 ABBREVIATIONS = frozenset(
     {"u.s.", "e.g.", "i.e.", "dr.", "vs.", "st.", "no.", "mr.", "mrs.", "etc."}
 )
-SENTENCE_BREAK = re.compile(r"[.!?]+[\"'”’)\]]*\s+|\s*\n+\s*")
+SENTENCE_BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+|\s*\n+\s*")
 
 
 class Severity(StrEnum):

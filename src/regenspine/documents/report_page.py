@@ -113,20 +113,23 @@ def _environment() -> Environment:
     return environment
 
 
+EN_DASH = "\N{EN DASH}"  # an empty table cell, as print tables write it
+
+
 def number(value: float | None, digits: int = 1) -> str:
     """A number for a table cell, or an en dash when there is none."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    return EN_DASH if value is None else f"{value:.{digits}f}"
 
 
 def percent(value: float | None) -> str:
     """A proportion as a whole percentage, or an en dash."""
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return EN_DASH if value is None else f"{value * 100:.0f}%"
 
 
 def span(bounds: tuple[float, float] | None, as_percent: bool = False, digits: int = 1) -> str:
     """A confidence interval as `low to high`, or an en dash."""
     if bounds is None:
-        return "–"
+        return EN_DASH
     if as_percent:
         return f"{percent(bounds[0])} to {percent(bounds[1])}"
     return f"{number(bounds[0], digits)} to {number(bounds[1], digits)}"
@@ -163,4 +166,5 @@ def render_report_body(report: RegistryReport, figures_as_images: bool = True) -
     """The report's content without a page around it, for a page with its own header and
     footer; figures are <img> elements unless `figures_as_images` is False."""
     template = _environment().get_template("report_body.html.j2")
-    return Markup(template.render(_content(report, figures_as_images)))
+    # The template is autoescaped (documents/templating.py), so its output is safe HTML.
+    return Markup(template.render(_content(report, figures_as_images)))  # noqa: S704

@@ -22,7 +22,7 @@ class AnswerScale(StrictModel):
     # A restricted set inside minimum..maximum (the ZCQ balance item takes only 1, 3 or 5).
     only: tuple[int, ...] = ()
     unit: str | None = None
-    anchors: dict[int, Text] = {}
+    anchors: dict[int, Text] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> AnswerScale:

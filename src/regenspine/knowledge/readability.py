@@ -18,7 +18,7 @@ from regenspine.knowledge.schema import StrictModel
 # less, at most a tenth of passages above 8), the level plain-language guides commonly ask for.
 HARD_GRADE = 8.0
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z0-9])")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,%/-]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019.,%/-]*")
 # `{name}` placeholders of fixed texts are filled with a number when the text is shown.
 _PLACEHOLDER = re.compile(r"\{[a-z_0-9]+\}")
 

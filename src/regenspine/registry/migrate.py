@@ -37,7 +37,8 @@ def alembic_config(engine: Engine, versions: Path | None = None) -> Config:
 def head_revision(engine: Engine) -> str:
     """The newest migration shipped with this version of regenspine."""
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    assert head is not None, "the package ships at least one migration"
+    if head is None:
+        raise RuntimeError("the package ships no migration: the install is broken")
     return head
 
 

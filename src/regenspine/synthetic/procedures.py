@@ -213,7 +213,7 @@ def _processing(rng: random.Random, source: str, performed_on: date) -> dict[str
 def _count(rng: random.Random, median: float) -> float:
     """A log-normal count rounded to three significant figures, as a lab report gives it."""
     value = median * math.exp(rng.gauss(0, COUNT_SPREAD))
-    digits = 2 - int(math.floor(math.log10(value)))
+    digits = 2 - math.floor(math.log10(value))
     return float(round(value, digits))
 
 

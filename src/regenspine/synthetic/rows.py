@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from regenspine.registry.models import (
@@ -29,6 +29,7 @@ from regenspine.registry.models import (
     Procedure,
     ProtocolCheckRow,
     Screening,
+    table_of,
 )
 from regenspine.registry.services.patients import KEY_ALPHABET
 
@@ -64,13 +65,6 @@ INSERT_ORDER: tuple[type[Base], ...] = (
 )
 _KEY_BITS = 40  # eight base-32 characters
 _KEY_MASK = (1 << _KEY_BITS) - 1
-
-
-def table_of(model: type[Base]) -> Table:
-    """The Core table behind a model class."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 class IdCounters:

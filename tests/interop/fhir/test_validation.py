@@ -82,13 +82,13 @@ def leaf_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
             found
             for key, inner in value.items()
             if key != "resourceType"
-            for found in [path + (key,), *leaf_paths(inner, path + (key,))]
+            for found in [(*path, key), *leaf_paths(inner, (*path, key))]
         ]
     if isinstance(value, list):
         return [
             found
             for index, inner in enumerate(value)
-            for found in [path + (index,), *leaf_paths(inner, path + (index,))]
+            for found in [(*path, index), *leaf_paths(inner, (*path, index))]
         ]
     return []
 

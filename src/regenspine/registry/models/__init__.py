@@ -1,7 +1,7 @@
 """Every registry table, importable from one place (Alembic reads `Base.metadata`)."""
 
 from regenspine.registry.models.access import AUDIT_ACTIONS, ROLES, AuditEvent, User
-from regenspine.registry.models.base import Base
+from regenspine.registry.models.base import Base, table_of
 from regenspine.registry.models.contact import ApiToken, Reminder, SelfReportLink
 from regenspine.registry.models.outcomes import (
     CTCAE_GRADES,
@@ -69,4 +69,5 @@ __all__ = [
     "SelfReportLink",
     "Sex",
     "User",
+    "table_of",
 ]

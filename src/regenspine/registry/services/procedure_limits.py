@@ -26,8 +26,8 @@ from regenspine.registry.storage_limits import (
 def _length(column: Any) -> int:
     """The length limit of a registry column."""
     column_type = column.type
-    assert isinstance(column_type, String), column
-    assert column_type.length is not None, column
+    if not isinstance(column_type, String) or column_type.length is None:
+        raise TypeError(f"{column} is not a text column with a length")
     return int(column_type.length)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -46,7 +48,8 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 async def regenspine_error(request: Request, error: Exception) -> Response:
     """A domain error: `to_dict()` as JSON under /api, the message on a page elsewhere."""
-    assert isinstance(error, RegenspineError)
+    # Registered for RegenspineError only (install_error_handlers), so the type is known.
+    error = cast(RegenspineError, error)
     if wants_json(request):
         return JSONResponse(error.to_dict(), status_code=error.status)
     return error_page(request, error.status, error.message)
@@ -54,7 +57,8 @@ async def regenspine_error(request: Request, error: Exception) -> Response:
 
 async def request_validation_error(request: Request, error: Exception) -> Response:
     """FastAPI's own validation failure, as 422 naming the field and the allowed values."""
-    assert isinstance(error, RequestValidationError)
+    # Registered for RequestValidationError only (install_error_handlers), so the type is known.
+    error = cast(RequestValidationError, error)
     body = validation_error_body(error, request)
     if wants_json(request):
         return JSONResponse(body, status_code=422)
@@ -63,7 +67,8 @@ async def request_validation_error(request: Request, error: Exception) -> Respon
 
 async def http_error(request: Request, error: Exception) -> Response:
     """Not found, method not allowed and the like, in the face the request came from."""
-    assert isinstance(error, HTTPException)
+    # Registered for HTTPException only (install_error_handlers), so the type is known.
+    error = cast(HTTPException, error)
     if wants_json(request):
         name = HTTP_ERROR_NAMES.get(error.status_code, "HTTPError")
         detail = {"error": name, "detail": str(error.detail)}

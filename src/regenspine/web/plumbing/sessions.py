@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from regenspine.config import Settings
 from regenspine.errors import Forbidden, InvalidInput
 
-SECRET_FILE = "session-secret"
+SECRET_FILE = "session-secret"  # noqa: S105 (the file name, not a secret)
 MIN_SECRET_LENGTH = 32
 SESSION_COOKIE = "regenspine_clinic"
 COOKIE_PATH = "/clinic"

@@ -1,6 +1,8 @@
 """The clinician workspace under /clinic: sign-in, patients, episodes, procedures, follow-ups,
 PROM entry, safety records, the registry dashboard and the audit trail; one router per area."""
 
+from typing import cast
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
@@ -31,7 +33,8 @@ CLINIC_PAGES: tuple[APIRouter, ...] = (
 
 async def sign_in_first(request: Request, error: Exception) -> Response:
     """Send the browser to the sign-in page, which comes back to the page asked for."""
-    assert isinstance(error, SignInRequired)
+    # Registered for SignInRequired only (install_workspace), so the type is known.
+    error = cast(SignInRequired, error)
     target = URL(LOGIN).include_query_params(next=error.wanted)
     if request.headers.get("hx-request") == "true":
         # htmx would swap the sign-in page into a part of the page; load it as a whole instead.

@@ -52,7 +52,6 @@ from regenspine.interop.fhir.inbound.upsert import (
     check_owner,
     owners,
     patient_ids,
-    table_of,
 )
 from regenspine.interop.fhir.mapping import RESOURCE_TYPES, parse_resource_id
 from regenspine.registry.access import Permission, require
@@ -68,6 +67,7 @@ from regenspine.registry.models import (
     PatientIdentity,
     Procedure,
     User,
+    table_of,
 )
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.users import find_user

@@ -10,12 +10,20 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import Row as SqlRow
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from regenspine.interop.fhir.inbound.read import BadResource, ParsedResource
 from regenspine.interop.fhir.inbound.rows import Row, subject_key
-from regenspine.registry.models import Assessment, Base, Episode, FollowUp, Patient, Procedure
+from regenspine.registry.models import (
+    Assessment,
+    Base,
+    Episode,
+    FollowUp,
+    Patient,
+    Procedure,
+    table_of,
+)
 
 # How each patient-owned table reaches its patient (for the ownership checks).
 _TO_EPISODE: dict[type[Base], tuple[tuple[type[Base], Any], ...]] = {
@@ -27,13 +35,6 @@ _TO_EPISODE: dict[type[Base], tuple[tuple[type[Base], Any], ...]] = {
     ),
     Assessment: ((Episode, Assessment.episode_id == Episode.id),),
 }
-
-
-def table_of(model: type[Base]) -> Table:
-    """The Core table behind a model class."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 class RowWriter:
@@ -91,12 +92,9 @@ class RowWriter:
         # Rows came with their registry ids; PostgreSQL's id sequence must move past them.
         if self.session.get_bind().dialect.name != "postgresql":
             return
+        last = select(func.max(table.c.id)).scalar_subquery()
         self.session.execute(
-            text(
-                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                f"(SELECT max(id) FROM {table.name}))"
-            ),
-            {"table": table.name},
+            select(func.setval(func.pg_get_serial_sequence(table.name, "id"), last))
         )
 
 
