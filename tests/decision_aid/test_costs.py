@@ -187,6 +187,7 @@ def test_abroad_no_line_says_us_insurance_or_medicare_pays(place: str) -> None:
     for cost in estimate.costs:
         assert cost.coverage.status.value != "usually_covered", cost.option
         assert "usually pays" not in cost.coverage.text, cost.option
+        assert "deductible" not in cost.coverage.text, cost.option
         assert "share" not in cost.coverage.text, cost.option
         assert not any(line.kind.value == "payment" for line in cost.prices), cost.option
     surgery = cost_of(estimate, "decompression", place)
