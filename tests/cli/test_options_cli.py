@@ -43,11 +43,26 @@ def test_options_table_shows_numbers_unknowns_and_disclaimer() -> None:
     assert load_knowledge().text("disclaimer").split(".")[0] in result.stdout
 
 
-def test_options_for_the_neck_flag_lumbar_numbers() -> None:
+def test_options_for_the_neck_show_no_lumbar_number() -> None:
     data = run_json("options", "--region", "cervical")
-    numbered = [o for opt in data["options"] for o in opt["outcomes"] if o["has_number"]]
-    assert all(outcome["from_other_region"] for outcome in numbered)
-    assert "No outcome numbers" in data["region_note"]["text"]
+    cells = [cell for row in data["table"] for cell in row["cells"]]
+    assert len(cells) == 25
+    for cell in cells:
+        assert cell["population_region"] == "cervical" or not cell["has_number"], cell
+    outcomes = [o for opt in data["options"] for o in opt["outcomes"] if o["has_number"]]
+    assert all(outcome["study_region"] == "cervical" for outcome in outcomes)
+    assert all(opt["cost_ranges"] == [] for opt in data["options"])
+    assert "myelopathy" in data["region_note"]["text"]
+
+
+def test_options_table_for_the_neck_has_neck_numbers_and_none_from_the_low_back() -> None:
+    result = runner.invoke(app, ["options", "--region", "cervical"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "24 of 100 after surgery from the back" in result.stdout
+    assert "48 of 100 after surgery from the front (comparison)" in result.stdout
+    # Figures that appear only in low-back studies must not leak into the neck's comparison.
+    for lumbar_figure in ("54 of 100", "44 of 100", "$11,405", "4.1 days", "82 of 100", "169"):
+        assert lumbar_figure not in result.stdout, lumbar_figure
 
 
 def test_unknown_region_is_one_error_line_with_allowed_values() -> None:

@@ -176,3 +176,64 @@ def test_unknown_option_lists_the_allowed_ones() -> None:
         estimate_costs(cost_query(options=("prp",)))
     assert caught.value.field == "option"
     assert "stem_cell_injection" in list(caught.value.allowed or [])
+
+
+ABROAD = ("mexico", "colombia", "turkey", "panama")
+
+
+@pytest.mark.parametrize("place", ABROAD)
+def test_abroad_no_line_says_us_insurance_or_medicare_pays(place: str) -> None:
+    estimate = estimate_costs(cost_query(country=place))
+    for cost in estimate.costs:
+        assert cost.coverage.status.value != "usually_covered", cost.option
+        assert "usually pays" not in cost.coverage.text, cost.option
+        assert "deductible" not in cost.coverage.text, cost.option
+        assert "share" not in cost.coverage.text, cost.option
+        assert not any(line.kind.value == "payment" for line in cost.prices), cost.option
+    surgery = cost_of(estimate, "decompression", place)
+    assert "medicare-nd-travel-outside-us" in surgery.coverage.sources
+    stem = cost_of(estimate, "stem_cell_injection", place)
+    assert stem.coverage.status.value == "not_covered"
+
+
+def test_at_home_the_insured_options_keep_their_us_coverage_line() -> None:
+    estimate = estimate_costs(cost_query(country="usa"))
+    steroid = cost_of(estimate, "epidural_steroid", "usa")
+    assert steroid.coverage.status.value == "usually_covered"
+    assert "$140 to $210" in steroid.coverage.text
+
+
+def test_costs_charges_and_advertised_prices_are_kept_apart() -> None:
+    estimate = estimate_costs(cost_query(options=("decompression",), country="usa"))
+    kinds = {line.what: line.kind.value for line in estimate.costs[0].prices}
+    assert kinds["Average hospital cost, lumbar laminectomy or discectomy (2013 dollars)"] == (
+        "hospital_cost"
+    )
+    assert kinds["Average Medicare hospital charge for decompression"] == "charge"
+    assert kinds["Decompression surgery (broker's table)"] == "advertised"
+    for option in load_cost_data().options:
+        for price in option.prices:
+            assert price.marketing == (price.kind.value == "advertised"), price.what
+
+
+def test_a_seller_figure_not_marked_advertised_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from regenspine.decision_aid.cost_data import PublishedPrice
+
+    raw = {
+        "place": "usa",
+        "low": 1,
+        "high": 2,
+        "basis": "per_procedure",
+        "kind": "charge",
+        "marketing": True,
+        "what": "Broker price",
+        "sources": ["seed-004"],
+    }
+    with pytest.raises(ValidationError, match="advertised"):
+        PublishedPrice.model_validate(raw)
+    with pytest.raises(ValidationError, match="hospital_cost"):
+        PublishedPrice.model_validate(
+            {**raw, "kind": "charge", "marketing": False, "basis": "mean_cost"}
+        )

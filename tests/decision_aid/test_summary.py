@@ -225,3 +225,19 @@ def test_autoescape_keeps_markup_out_of_the_page() -> None:
     html = render_summary_html(tampered)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_the_common_rows_are_printed_as_one_table() -> None:
+    page = page_for()
+    improvement = page.text("row-improvement")
+    assert "44 of 100 with cells; 56 of 100 with a sham shot (comparison)" in improvement
+    assert "54 of 100 with a steroid shot; 56 of 100 with numbing medicine alone" in improvement
+    for row in ("serious_harm", "another_procedure", "recovery", "cost"):
+        assert page.text(f"row-{row}"), row
+
+
+def test_the_neck_summary_shows_neck_numbers_and_no_low_back_number() -> None:
+    page = page_for(region="cervical")
+    assert "24 of 100 after surgery from the back" in page.text("row-serious_harm")
+    for lumbar_figure in ("54 of 100", "44 of 100", "$11,405", "4.1 days"):
+        assert lumbar_figure not in page.text("options"), lumbar_figure

@@ -74,9 +74,27 @@ def test_an_outcome_without_a_number_says_so_plainly(lumbar_page: str) -> None:
 
 
 def test_numbers_from_another_region_are_flagged(client: TestClient) -> None:
+    page = client.get("/options?region=thoracic").text
+    assert "These numbers come from studies of lumbar stenosis, not thoracic." in page
+    assert "No outcome numbers for stenosis in the mid back" in page
+
+
+def test_the_neck_page_has_its_own_rows_and_no_low_back_number(client: TestClient) -> None:
     page = client.get("/options?region=cervical").text
-    assert "These numbers come from studies of lumbar stenosis, not cervical." in page
-    assert "No outcome numbers for stenosis in the neck" in page
+    assert "myelopathy" in page
+    assert "Neck surgery from the front, with fusion" in page
+    assert "24 of 100 after surgery from the back" in page
+    assert "lumbar stenosis, not cervical" not in page
+    for lumbar_figure in ("54 of 100", "44 of 100", "$11,405", "4.1 days"):
+        assert lumbar_figure not in page, lumbar_figure
+
+
+def test_the_common_rows_are_one_table_with_every_option(lumbar_page: str) -> None:
+    assert 'id="common-rows"' in lumbar_page
+    for row in ("improvement", "serious_harm", "another_procedure", "recovery", "cost"):
+        assert f'id="row-{row}"' in lumbar_page
+    assert "44 of 100 with cells" in lumbar_page
+    assert "56 of 100 with a sham shot (comparison)" in lumbar_page
 
 
 def test_an_unknown_region_is_refused_next_to_the_field(client: TestClient) -> None:

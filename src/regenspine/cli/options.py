@@ -15,6 +15,7 @@ from rich.table import Table
 
 from regenspine.cli.output import JsonFlag, cited, console, print_json
 from regenspine.config import get_settings
+from regenspine.decision_aid.comparison_table import CellResult
 from regenspine.decision_aid.cost_data import PriceBasis
 from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Cited
@@ -161,6 +162,9 @@ def _show_option(out: Console, option: OptionResult) -> None:
         "Price of one procedure", "\n".join(_costmoney_range(c) for c in option.cost_ranges)
     )
     out.print(table)
+    if not option.outcomes:
+        out.print()
+        return
     outcomes = Table("outcome", "out of 100 people", show_lines=True)
     for outcome in option.outcomes:
         numbers = "\n".join(_arm_text(arm) for arm in outcome.arms) or "No number available."
@@ -191,10 +195,41 @@ def show_registry_note(out: Console, note: RegistryNote) -> None:
     out.print(f"  {cited(note.sources)}")
 
 
+def cell_text(cell: CellResult) -> str:
+    """One cell as lines: the figures, then time, people, certainty and sources, or why none."""
+    if not cell.has_number:
+        lines = [f"[bold]No reliable number.[/bold] {escape(cell.why_no_number or '')}"]
+    else:
+        lines = [escape(figure.text) for figure in cell.figures]
+        lines.append(f"Time: {escape(cell.time_frame or '')}")
+        lines.append(f"People: {escape(cell.population or '')}")
+        if cell.from_other_region and cell.population_region is not None:
+            lines.append(f"[italic]From {cell.population_region.value} studies.[/italic]")
+        elif not cell.applies_directly:
+            lines.append("[italic]Not a study of spinal stenosis.[/italic]")
+        if cell.difference:
+            lines.append(f"[italic]{escape(cell.difference)}[/italic]")
+    lines.append(f"Certainty: {cell.certainty.value} [dim]({', '.join(cell.sources)})[/dim]")
+    return "\n".join([f"[bold]{escape(cell.measure)}[/bold]", *lines])
+
+
+def _show_table(out: Console, comparison: OptionComparison) -> None:
+    names = {option.id: option.name for option in comparison.options}
+    for row in comparison.table:
+        table = Table("option", "what the studies found", title=row.title, show_lines=True)
+        table.title_justify = "left"
+        for cell in row.cells:
+            table.add_row(escape(names[cell.option_id]), cell_text(cell))
+        out.print(table)
+    out.print()
+
+
 def _show_comparison(out: Console, comparison: OptionComparison) -> None:
     out.print(f"[bold]Options for {comparison.region.value} spinal stenosis[/bold]")
     out.print(_cited(comparison.region_note))
     out.print()
+    out.print("[bold]The same questions for every option[/bold]")
+    _show_table(out, comparison)
     for option in comparison.options:
         _show_option(out, option)
     out.print(f"[bold]How numbers are shown:[/bold] {comparison.rounding_rule}")
@@ -222,6 +257,7 @@ def _show_option_cost(out: Console, cost: OptionCost) -> None:
     for header, ratio in (
         ("price", 2),
         ("what", 4),
+        ("whose figure", 2),
         ("counts as", 2),
         ("marketing", 2),
         ("sources", 3),
@@ -238,7 +274,7 @@ def _show_option_cost(out: Console, cost: OptionCost) -> None:
             what += f" [italic]{escape(line.note)}[/italic]"
         basis = BASIS_WORDS[line.basis] + ("" if line.counts_toward_total else ", not in total")
         marketing = "yes" if line.marketing else "no"
-        table.add_row(price, what, basis, marketing, ", ".join(line.sources))
+        table.add_row(price, what, line.kind_words, basis, marketing, ", ".join(line.sources))
     if cost.prices:
         out.print(table)
     else:

@@ -39,6 +39,30 @@ class PriceBasis(StrEnum):
 ONE_PROCEDURE = frozenset({PriceBasis.per_procedure, PriceBasis.mean_cost, PriceBasis.mean_charge})
 
 
+class PriceKind(StrEnum):
+    """Whose figure an amount is: these differ a lot, so they are never mixed up in one line."""
+
+    hospital_cost = "hospital_cost"  # what a procedure costs the hospital to provide
+    charge = "charge"  # what a hospital or clinic bills or asks for
+    advertised = "advertised"  # what a seller or broker advertises
+    payment = "payment"  # what an insurer, or the patient under insurance, pays
+
+
+PRICE_KIND_WORDS: dict[PriceKind, str] = {
+    PriceKind.hospital_cost: "what it costs the hospital",
+    PriceKind.charge: "what the hospital or clinic charges",
+    PriceKind.advertised: "what a seller advertises",
+    PriceKind.payment: "what insurance or the patient pays",
+}
+
+
+# An average hospital cost is the hospital's own cost; an average charge is what it bills.
+KIND_OF_BASIS = {
+    PriceBasis.mean_cost: PriceKind.hospital_cost,
+    PriceBasis.mean_charge: PriceKind.charge,
+}
+
+
 class CoverageStatus(StrEnum):
     """Whether insurance usually pays for an option."""
 
@@ -64,6 +88,7 @@ class PublishedPrice(StrictModel):
     mean: Money | None = Field(default=None, ge=0)
     open_ended: bool = False
     basis: PriceBasis
+    kind: PriceKind
     marketing: bool
     what: str
     sources: tuple[str, ...] = Field(min_length=1)
@@ -74,6 +99,11 @@ class PublishedPrice(StrictModel):
     def _ordered(self) -> PublishedPrice:
         if self.low > self.high:
             raise ValueError(f"{self.what}: low is above high")
+        if self.marketing != (self.kind is PriceKind.advertised):
+            raise ValueError(f"{self.what}: a seller's figure, and only that, is 'advertised'")
+        needed = KIND_OF_BASIS.get(self.basis)
+        if needed is not None and self.kind is not needed:
+            raise ValueError(f"{self.what}: basis {self.basis.value} needs kind {needed.value}")
         return self
 
     @property
@@ -116,6 +146,8 @@ class CostData(StrictModel):
     currency: str
     places: tuple[Place, ...] = Field(min_length=1)
     texts: CostTexts
+    # Shown abroad for options insured at home: US insurance lines do not apply in other countries.
+    abroad_coverage: Coverage
     travel_reference: Cited
     options: tuple[OptionPrices, ...] = Field(min_length=1)
 
@@ -130,13 +162,19 @@ class CostData(StrictModel):
             raise ValueError("exactly one place must be home")
         return self
 
+    def coverage(self, option: OptionPrices, place: Place) -> Coverage:
+        """The insurance line that is true for this option in this place."""
+        if place.home or option.coverage.status is CoverageStatus.not_covered:
+            return option.coverage
+        return self.abroad_coverage
+
     def place(self, place_id: str) -> Place:
         """The place with this id."""
         return {place.id: place for place in self.places}[place_id]
 
     def source_ids(self) -> list[str]:
         """Every source id cited in costs.yaml."""
-        cited = list(self.travel_reference.sources)
+        cited = [*self.travel_reference.sources, *self.abroad_coverage.sources]
         for option in self.options:
             cited += option.coverage.sources
             cited += [sid for price in option.prices for sid in price.sources]

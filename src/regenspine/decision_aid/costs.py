@@ -14,6 +14,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from regenspine.decision_aid.cost_data import (
+    PRICE_KIND_WORDS,
     UNNAMED_ABROAD,
     CostData,
     Coverage,
@@ -21,6 +22,7 @@ from regenspine.decision_aid.cost_data import (
     OptionPrices,
     Place,
     PriceBasis,
+    PriceKind,
     PublishedPrice,
     load_cost_data,
 )
@@ -82,6 +84,8 @@ class PriceLine(StrictModel):
     mean: Money | None
     open_ended: bool
     basis: PriceBasis
+    kind: PriceKind
+    kind_words: str
     counts_toward_total: bool
     marketing: bool
     year: int | None
@@ -164,6 +168,8 @@ def _price_line(price: PublishedPrice, where: str) -> PriceLine:
         mean=price.mean,
         open_ended=price.open_ended,
         basis=price.basis,
+        kind=price.kind,
+        kind_words=PRICE_KIND_WORDS[price.kind],
         counts_toward_total=price.counts_toward_total,
         marketing=price.marketing,
         year=price.year,
@@ -220,7 +226,7 @@ def _option_cost(
         home=place.home,
         prices=tuple(lines),
         no_published_price=not own,
-        coverage=option.coverage,
+        coverage=data.coverage(option, place),
         total=total,
         notes=tuple(notes),
     )

@@ -3,45 +3,18 @@ benefits, harms, unknowns, status and outcome numbers exactly as the sources rep
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import StrEnum
 from functools import cache
 
 from pydantic import Field, model_validator
 
-from regenspine.decision_aid.natural_frequencies import PEOPLE, share_from_counts, share_of_hundred
+from regenspine.decision_aid.comparison_rows import ComparisonCell, rows_complete
+from regenspine.decision_aid.evidence_terms import Certainty as Certainty
+from regenspine.decision_aid.evidence_terms import OutcomeKind as OutcomeKind
+from regenspine.decision_aid.evidence_terms import Region as Region
+from regenspine.decision_aid.evidence_terms import ReportedResult as ReportedResult
+from regenspine.decision_aid.natural_frequencies import PEOPLE
 from regenspine.knowledge.loader import load_model, require_sources
 from regenspine.knowledge.schema import StrictModel
-
-
-class Certainty(StrEnum):
-    """How sure we can be of an outcome number; options.yaml states what each level means."""
-
-    high = "high"
-    moderate = "moderate"
-    low = "low"
-    very_low = "very_low"
-    no_data = "no_data"
-
-
-class OutcomeKind(StrEnum):
-    """Outcome kinds shared by all options, so like can be compared with like."""
-
-    improved = "improved"
-    unchanged = "unchanged"
-    worse = "worse"
-    surgery_later = "surgery_later"
-    reoperation = "reoperation"
-    complication = "complication"
-    serious_complication = "serious_complication"
-
-
-class Region(StrEnum):
-    """Where in the spine the stenosis is."""
-
-    lumbar = "lumbar"
-    cervical = "cervical"
-    thoracic = "thoracic"
 
 
 class Cited(StrictModel):
@@ -50,39 +23,6 @@ class Cited(StrictModel):
     text: str = Field(min_length=3)
     sources: tuple[str, ...] = Field(min_length=1)
     marketing: bool = False
-
-
-class ReportedResult(StrictModel):
-    """One outcome share as the source reports it: a percentage, or events out of a group."""
-
-    kind: OutcomeKind
-    label: str
-    percent: float | None = Field(default=None, ge=0, le=100)
-    events: int | None = Field(default=None, ge=0)
-    of: int | None = Field(default=None, gt=0)
-
-    @model_validator(mode="after")
-    def _one_form(self) -> ReportedResult:
-        has_counts = self.events is not None and self.of is not None
-        if (self.percent is None) == (not has_counts):
-            raise ValueError("give either percent, or both events and of")
-        if has_counts and self.events is not None and self.of is not None:
-            if self.events > self.of:
-                raise ValueError("events cannot exceed the group size")
-        return self
-
-    def share(self) -> Decimal:
-        """The exact share of 100 people, before rounding."""
-        if self.percent is not None:
-            return share_of_hundred(self.percent)
-        # The validator guarantees events and of are both present here.
-        return share_from_counts(self.events or 0, self.of or 1)
-
-    def as_reported(self) -> str:
-        """The figure in the source's own form, e.g. "53.7%" or "37 of 409 people"."""
-        if self.percent is not None:
-            return f"{self.percent:g}%"
-        return f"{self.events} of {self.of} people"
 
 
 class Arm(StrictModel):
@@ -125,6 +65,43 @@ class Outcome(StrictModel):
         return self
 
 
+class NeckContent(StrictModel):
+    """How an option differs in the neck: its own texts, outcomes and common-row cells, so no
+    low-back number is shown for cervical stenosis."""
+
+    name: str | None = None
+    involves: tuple[Cited, ...] = Field(min_length=1)
+    time_and_visits: tuple[Cited, ...] = Field(min_length=1)
+    recovery: tuple[Cited, ...] = Field(min_length=1)
+    benefits: tuple[Cited, ...] = Field(min_length=1)
+    harms: tuple[Cited, ...] = Field(min_length=1)
+    unknowns: tuple[Cited, ...] = Field(min_length=1)
+    outcomes: tuple[Outcome, ...] = ()
+    cells: tuple[ComparisonCell, ...]
+
+    @model_validator(mode="after")
+    def _numbers_from_the_neck(self) -> NeckContent:
+        rows_complete(self.cells, "cervical")
+        for cell in self.cells:
+            if cell.has_number and cell.population_region is not Region.cervical:
+                raise ValueError(f"cervical {cell.row.value}: a number must come from the neck")
+        for outcome in self.outcomes:
+            if outcome.arms and outcome.region is not Region.cervical:
+                raise ValueError(f"cervical outcome {outcome.id}: numbers must come from the neck")
+        return self
+
+    def texts(self) -> list[Cited]:
+        """Every cited text of the neck content, in display order."""
+        return [
+            *self.involves,
+            *self.time_and_visits,
+            *self.recovery,
+            *self.benefits,
+            *self.harms,
+            *self.unknowns,
+        ]
+
+
 class OptionContent(StrictModel):
     """Everything the comparison says about one option, in equal detail for every option."""
 
@@ -139,6 +116,13 @@ class OptionContent(StrictModel):
     fda_status: Cited
     coverage: Cited
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    cells: tuple[ComparisonCell, ...]
+    neck: NeckContent
+
+    @model_validator(mode="after")
+    def _every_row(self) -> OptionContent:
+        rows_complete(self.cells, self.id)
+        return self
 
     def texts(self) -> list[Cited]:
         """Every cited text of the option, in display order."""
@@ -156,7 +140,11 @@ class OptionContent(StrictModel):
     def source_ids(self) -> list[str]:
         """Every source id the option cites, first mention first, without repeats."""
         cited = [sid for item in self.texts() for sid in item.sources]
-        cited += [sid for outcome in self.outcomes for sid in outcome.sources]
+        cited += [sid for item in self.neck.texts() for sid in item.sources]
+        outcomes = (*self.outcomes, *self.neck.outcomes)
+        cited += [sid for outcome in outcomes for sid in outcome.sources]
+        cells = (*self.cells, *self.neck.cells)
+        cited += [sid for cell in cells for sid in cell.sources]
         return list(dict.fromkeys(cited))
 
 

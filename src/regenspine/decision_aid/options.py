@@ -1,14 +1,20 @@
-"""The side-by-side option comparison: each option in equal detail, outcomes as natural
-frequencies with icon arrays, for the region of the spine asked about.
+"""The side-by-side option comparison: each option in equal detail, the common rows as one table,
+outcomes as natural frequencies with icon arrays, for the region of the spine asked about.
 
-Every study behind the numbers is about the low back; for the neck or mid back the comparison
-keeps the numbers but flags each one as coming from another region, with a plain note.
+The neck has its own content (texts, rows, outcomes), so no low-back number is shown for it. For
+the mid back, where no study was found, the low-back numbers are kept and each is flagged.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from regenspine.decision_aid.comparison_table import (
+    CellResult,
+    TableRow,
+    cell_result,
+    comparison_table,
+)
 from regenspine.decision_aid.cost_data import Money, load_cost_data
 from regenspine.decision_aid.costs import total_range
 from regenspine.decision_aid.natural_frequencies import IconArray, icon_array, whole_people
@@ -98,6 +104,7 @@ class OptionResult(StrictModel):
     coverage: Cited
     cost_ranges: tuple[CostRange, ...]
     outcomes: tuple[OutcomeResult, ...]
+    cells: tuple[CellResult, ...]
     sources: tuple[str, ...]
     # This clinic's registry numbers beside the published evidence (stem cell option only).
     registry: RegistryNote | None = None
@@ -109,6 +116,7 @@ class OptionComparison(StrictModel):
     region: Region
     region_note: Cited
     options: tuple[OptionResult, ...]
+    table: tuple[TableRow, ...]
     certainty_rule: dict[Certainty, str]
     rounding_rule: str
     evidence_last_reviewed: str
@@ -205,22 +213,26 @@ def cost_ranges(option_id: str) -> tuple[CostRange, ...]:
 
 def _option_result(option: OptionContent, region: Region) -> OptionResult:
     content = load_options_content()
+    # The neck gets its own texts, rows and outcomes; low-back prices are left out there too.
+    sections = option.neck if region is Region.cervical else option
+    outcomes = option.neck.outcomes if region is Region.cervical else option.outcomes
     return OptionResult(
         id=option.id,
-        name=option.name,
-        involves=option.involves,
-        time_and_visits=option.time_and_visits,
-        recovery=option.recovery,
-        benefits=option.benefits,
-        harms=option.harms,
-        unknowns=option.unknowns,
+        name=(option.neck.name if region is Region.cervical else None) or option.name,
+        involves=sections.involves,
+        time_and_visits=sections.time_and_visits,
+        recovery=sections.recovery,
+        benefits=sections.benefits,
+        harms=sections.harms,
+        unknowns=sections.unknowns,
         fda_status=option.fda_status,
         coverage=option.coverage,
-        cost_ranges=cost_ranges(option.id),
+        cost_ranges=() if region is Region.cervical else cost_ranges(option.id),
         outcomes=tuple(
             _outcome_result(outcome, region, content.meaning(outcome.certainty))
-            for outcome in option.outcomes
+            for outcome in outcomes
         ),
+        cells=tuple(cell_result(option.id, cell, region) for cell in sections.cells),
         sources=tuple(option.source_ids()),
     )
 
@@ -241,12 +253,14 @@ def compare_options(
         raise InvalidInput("registry", f"counts {registry.region.value} patients", [chosen.value])
     content = load_options_content()
     knowledge = load_knowledge()
+    options = tuple(
+        _with_registry(_option_result(option, chosen), registry) for option in content.options
+    )
     return OptionComparison(
         region=chosen,
         region_note=content.region_notes[chosen],
-        options=tuple(
-            _with_registry(_option_result(option, chosen), registry) for option in content.options
-        ),
+        options=options,
+        table=comparison_table([option.cells for option in options]),
         certainty_rule={item.level: item.meaning for item in content.certainty_rule},
         rounding_rule=content.rounding_rule,
         evidence_last_reviewed=knowledge.text("evidence_last_reviewed"),

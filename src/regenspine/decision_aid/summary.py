@@ -109,6 +109,8 @@ def _shown_source_ids(summary: Summary) -> Iterator[str]:
         for option in summary.comparison.options:
             for outcome in option.outcomes:
                 yield from outcome.sources
+            for cell in option.cells:
+                yield from cell.sources
             yield from (*option.fda_status.sources, *option.coverage.sources)
             yield from option.registry.sources if option.registry is not None else ()
     if summary.costs is not None:
