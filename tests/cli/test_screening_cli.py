@@ -56,7 +56,7 @@ def test_screen_text_puts_the_urgent_message_first_and_lists_all_reasons(tmp_pat
     result = runner.invoke(app, ["screen", path])
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # the console wraps long lines
-    assert text.startswith("Seek urgent medical care now")
+    assert text.startswith("Go to the emergency room now, or call for an ambulance.")
     assert "red_flag.saddle_anesthesia" in text
     assert "contraindication.active_cancer" in text
     assert "For education only" in text
