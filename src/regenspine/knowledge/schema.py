@@ -45,6 +45,14 @@ class Source(StrictModel):
     mirror: HttpUrl | None = None
     # Why the main link is not the original (no original is public, or none was found).
     no_original: str | None = Field(default=None, min_length=10)
+    # A seed text that sells or promotes the treatment: like a marketing page, it can carry no
+    # more than a claim. (Sources of kind "marketing" are promotional by definition.)
+    promotional: bool = False
+
+    @property
+    def carries_only_claims(self) -> bool:
+        """Whether this source can support a statement only as a seller's or promoter's claim."""
+        return self.kind == "marketing" or self.promotional
 
     @model_validator(mode="after")
     def _has_locator(self) -> Source:
