@@ -40,6 +40,19 @@ class Source(StrictModel):
     doi: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
     note: str | None = None
+    # A second link (a mirror, summary or full-text copy) kept beside the main one, which
+    # points at the original publication or the regulator's page wherever one exists.
+    mirror: HttpUrl | None = None
+    # Why the main link is not the original (no original is public, or none was found).
+    no_original: str | None = Field(default=None, min_length=10)
+    # A seed text that sells or promotes the treatment: like a marketing page, it can carry no
+    # more than a claim. (Sources of kind "marketing" are promotional by definition.)
+    promotional: bool = False
+
+    @property
+    def carries_only_claims(self) -> bool:
+        """Whether this source can support a statement only as a seller's or promoter's claim."""
+        return self.kind == "marketing" or self.promotional
 
     @model_validator(mode="after")
     def _has_locator(self) -> Source:
@@ -47,6 +60,8 @@ class Source(StrictModel):
             raise ValueError(f"seed source {self.id} needs seed_file")
         if self.kind != "seed" and not (self.url or self.doi):
             raise ValueError(f"source {self.id} needs a url or a doi")
+        if self.mirror is not None and self.mirror == self.url:
+            raise ValueError(f"source {self.id}: the mirror repeats the main link")
         return self
 
 
