@@ -206,10 +206,11 @@ def test_at_home_the_insured_options_keep_their_us_coverage_line() -> None:
 def test_costs_charges_and_advertised_prices_are_kept_apart() -> None:
     estimate = estimate_costs(cost_query(options=("decompression",), country="usa"))
     kinds = {line.what: line.kind.value for line in estimate.costs[0].prices}
-    assert kinds["Average hospital cost, lumbar laminectomy or discectomy (2013 dollars)"] == (
+    laminectomy = "Low-back surgery to take out bone or disc (laminectomy or discectomy)"
+    assert kinds[f"{laminectomy}. What it cost a hospital on average, in 2013 dollars"] == (
         "hospital_cost"
     )
-    assert kinds["Average Medicare hospital charge for decompression"] == "charge"
+    assert kinds["What Medicare was billed on average for a decompression"] == "charge"
     assert kinds["Decompression surgery (broker's table)"] == "advertised"
     for option in load_cost_data().options:
         for price in option.prices:
