@@ -109,7 +109,6 @@ def test_poor_general_health_is_not_suitable_but_fair_health_is_a_candidate() ->
     ("changes", "code"),
     [
         ({"severity": "severe"}, "severe_stenosis"),
-        ({"imaging": {"bony_compression_percent": 80}}, "bony_compression"),
         ({"imaging": {"instability": True}}, "instability"),
         ({"region": "thoracic"}, "thoracic_region"),
         (
@@ -235,36 +234,44 @@ def test_myelopathy_signs_count_only_in_the_neck() -> None:
 
 
 @pytest.mark.parametrize(
-    ("percent", "category"),
-    [(49, Category.candidate), (49.9, Category.candidate), (50, Category.surgical_evaluation)],
-)
-def test_bony_compression_boundary_at_50_percent(percent: float, category: Category) -> None:
-    result = screen_candidate(profile(imaging={"bony_compression_percent": percent}))
-    assert result.category is category
-
-
-@pytest.mark.parametrize(
     ("weeks", "category"),
     [
-        (5, Category.conservative_care_first),
-        (5.9, Category.conservative_care_first),
-        (6, Category.candidate),
+        (11, Category.conservative_care_first),
+        (11.9, Category.conservative_care_first),
+        (12, Category.candidate),
     ],
 )
-def test_conservative_care_boundary_at_6_weeks(weeks: float, category: Category) -> None:
+def test_conservative_care_boundary_at_12_weeks_as_the_trials_asked(
+    weeks: float, category: Category
+) -> None:
     result = screen_candidate(profile(conservative_care_weeks=weeks))
     assert result.category is category
 
 
 def test_threshold_numbers_in_the_text_are_the_ones_the_rules_use() -> None:
-    result = screen_candidate(
-        profile(imaging={"bony_compression_percent": 70}, conservative_care_weeks=0)
-    )
+    result = screen_candidate(profile(conservative_care_weeks=0))
     texts = {reason.code: reason.text for reason in result.reasons}
-    assert "50%" in texts["bony_compression"]
-    assert "6 weeks" in texts["conservative_care_short"]
-    assert "this tool's" in texts["bony_compression"]
+    assert "12 weeks" in texts["conservative_care_short"]
+    assert "3 months" in texts["conservative_care_short"]
     assert not any("{" in text for text in texts.values())
+
+
+@pytest.mark.parametrize("share", [None, 0, 70, 100])
+def test_the_share_of_bone_is_never_scored_because_no_study_sets_a_cut_off(
+    share: float | None,
+) -> None:
+    # A marketing page's example (80% bone) is not a threshold; "I don't know" is a valid answer.
+    result = screen_candidate(profile(imaging={"bony_compression_percent": share}))
+    assert result.category is Category.candidate
+    assert "bony_compression" not in {reason.code for reason in result.reasons}
+
+
+def test_the_candidate_result_says_the_main_trials_left_out_symptomatic_stenosis() -> None:
+    result = screen_candidate(profile())
+    assert result.category is Category.candidate
+    assert "main trials" in result.headline
+    assert "left out people whose stenosis caused symptoms" in result.headline
+    assert "mesoblast-2024-msb-dr004-criteria" in result.headline_sources
 
 
 def test_repeated_red_flag_is_listed_once() -> None:

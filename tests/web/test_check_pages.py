@@ -115,7 +115,7 @@ def test_cli_command_names_in_next_steps_become_links_to_pages(client: TestClien
     [
         ({"contraindications": ["pregnancy"]}, "Not suitable"),
         ({"severity": "severe"}, "Surgical evaluation"),
-        ({"imaging__bony_compression_percent": "60"}, "Surgical evaluation"),
+        ({"imaging__instability": "yes"}, "Surgical evaluation"),
         ({"conservative_care_weeks": "2"}, "Conservative care first"),
         ({"general_health": "poor", "severity": "severe"}, "Not suitable"),
     ],
@@ -248,3 +248,9 @@ def test_an_unknown_worsening_symptom_is_refused_next_to_its_field(client: TestC
     errors = texts(response.text, "field-error")
     assert any(error.startswith("Error: unknown value 'headache'") for error in errors)
     assert 'id="f-worsening_symptoms-error"' in response.text
+
+
+def test_the_share_of_bone_may_be_left_empty_as_i_do_not_know(client: TestClient) -> None:
+    page = client.post("/screening", data=candidate_form(imaging__bony_compression_percent="")).text
+    assert '<h1 id="result-title">Candidate</h1>' in page
+    assert "field-invalid" not in page

@@ -63,7 +63,9 @@ class ImagingFindings(_Closed):
     disc_bulge: bool
     ligamentum_flavum_hypertrophy: bool
     facet_arthropathy: bool
-    bony_compression_percent: float = Field(ge=0, le=100)
+    # None: the person does not know (most scan reports do not give a share). Shown, never
+    # scored: no study sets a share of bone above which injections stop being an option.
+    bony_compression_percent: float | None = Field(default=None, ge=0, le=100)
     instability: bool
 
     @property

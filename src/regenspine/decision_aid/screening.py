@@ -44,7 +44,6 @@ CANDIDATE_CODES = (
 )
 SURGICAL_CODES = (
     "severe_stenosis",
-    "bony_compression",
     "instability",
     "thoracic_region",
     "no_soft_tissue_contributor",
@@ -67,7 +66,7 @@ REASON_CODES = (
     "conservative_care_short",
     *CANDIDATE_CODES,
 )
-THRESHOLD_NAMES = ("bony_compression_percent", "conservative_care_weeks")
+THRESHOLD_NAMES = ("conservative_care_weeks",)
 
 
 class ScreeningReason(StrictModel):
@@ -218,10 +217,6 @@ def _surgical_codes(profile: PatientProfile) -> list[str]:
     imaging = profile.imaging
     checks = (
         ("severe_stenosis", profile.severity == "severe"),
-        (
-            "bony_compression",
-            imaging.bony_compression_percent >= threshold("bony_compression_percent"),
-        ),
         ("instability", imaging.instability),
         ("thoracic_region", profile.region == "thoracic"),
         ("no_soft_tissue_contributor", not imaging.has_soft_tissue_contributor),

@@ -31,6 +31,7 @@ from regenspine.web.forms.fields import (
     number,
     picks,
     range_of,
+    text,
     ticked,
     whole_number,
 )
@@ -134,7 +135,10 @@ def _imaging(reader: FieldReader) -> dict[str, Any]:
         item.value.removeprefix("imaging."): ticked(reader.form, item.value)
         for item in IMAGING_CHOICES
     }
-    findings["bony_compression_percent"] = _number(reader, "imaging.bony_compression_percent")
+    # Left empty means "I don't know": most scan reports give no share, and the rules never use it.
+    share = "imaging.bony_compression_percent"
+    known = bool(text(reader.form, share))
+    findings["bony_compression_percent"] = _number(reader, share) if known else None
     return findings
 
 
