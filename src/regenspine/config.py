@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=None,
         description="Key that signs session cookies; empty means one kept in data_dir.",
     )
+    report_error_email: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$",
+        description="Where readers report an error in the content (shown on the About page).",
+    )
     self_report_link_hours: int = Field(
         default=72, ge=1, le=24 * 60, description="How long a self-report link stays valid."
     )

@@ -56,7 +56,7 @@ def test_options_show_the_registry_line_beside_the_evidence(
     text = runner.invoke(app, ["options", "--severity", "moderate"], env=env)
     assert text.exit_code == 0, text.stderr
     assert HEADLINE in " ".join(text.stdout.split())
-    assert "This clinic's own observational data, not a trial" in text.stdout
+    assert "This clinic's own records of its patients, not a trial" in text.stdout
 
 
 def test_options_without_severity_leave_the_registry_out(
@@ -74,7 +74,7 @@ def test_too_few_similar_patients_say_not_yet_enough(registry: Registry, tmp_pat
     result = runner.invoke(app, ["options", "--severity", "moderate"], env=env)
     assert result.exit_code == 0, result.stderr
     shown = " ".join(result.stdout.split())
-    assert "not yet enough people like you" in shown
+    assert "does not yet have enough people like you" in shown
     assert "29 so far" in shown
     assert "of 100 people like you" not in shown
 

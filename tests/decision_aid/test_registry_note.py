@@ -58,10 +58,10 @@ def test_enough_patients_give_natural_frequencies_with_the_interval() -> None:
     assert note.enough
     assert (note.per_100, note.ci_per_100) == (40, (25, 58))
     assert note.headline == (
-        "In this registry, 40 of 100 people like you improved meaningfully at 12 months "
-        "(n = 30, 95% CI 25 to 58)."
+        "In this registry, 40 of 100 people like you improved meaningfully at 12 months. "
+        "This is out of 30 people. The true figure is likely between 25 and 58 of 100."
     )
-    assert note.label == "This clinic's own observational data, not a trial"
+    assert note.label == "This clinic's own records of its patients, not a trial"
     assert note.icon_array is not None
     assert [(group.kind, group.count) for group in note.icon_array.groups] == [
         ("improved", 40),
@@ -75,7 +75,7 @@ def test_too_few_patients_say_so_with_n_and_never_a_number() -> None:
     assert note.per_100 is None
     assert note.ci_per_100 is None
     assert note.icon_array is None
-    assert "not yet enough" in note.headline
+    assert "does not yet have enough people like you" in note.headline
     assert "29 so far" in note.headline
     assert "30" in note.headline
     assert "of 100" not in note.headline

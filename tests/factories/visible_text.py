@@ -11,8 +11,11 @@ BLOCKS = frozenset(
 )  # fmt: skip
 # Left out: navigation, scripts and drawings; the "More detail" disclosure (precise wording the
 # reader opens by choice); citation marks, source lists and evidence badges (references, not
-# prose); the page header and footer (the same brand line and disclaimer on every page).
-SKIPPED_TAGS = frozenset({"nav", "script", "style", "svg", "template", "header", "footer"})
+# prose); the page header and footer (the same brand line and disclaimer on every page); the
+# choices of a drop-down list (single labels read one at a time, not a run of prose).
+SKIPPED_TAGS = frozenset(
+    {"nav", "script", "style", "svg", "template", "header", "footer", "select"}
+)
 SKIPPED_CLASSES = frozenset({"more-detail", "cites", "cite", "sources", "source-list", "fact-meta"})
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from tests.factories.pages import plain
 
+from regenspine.config import Settings
 from regenspine.knowledge import load_knowledge
+from regenspine.knowledge.passages import knowledge_base_grade
+from regenspine.web.app import create_app
 from regenspine.web.labels import EVIDENCE_LABELS
 from regenspine.web.pages.learn import topic_groups
 
@@ -110,3 +115,53 @@ def test_about_states_review_date_update_policy_funding_and_all_sources(
     assert " ".join(knowledge.text("funding").split()) in page
     for source in knowledge.sources:
         assert source.title in page
+
+
+ABOUT_SECTIONS = {
+    "authors": "about_authors",
+    "evidence-chosen": "about_evidence_chosen",
+    "evidence-rated": "about_evidence_rated",
+    "funding": "funding",
+    "conflicts-of-interest": "about_conflicts",
+    "not-done": "about_not_done",
+}
+
+
+@pytest.mark.parametrize(("element", "key"), ABOUT_SECTIONS.items())
+def test_about_discloses_how_the_aid_was_made(client: TestClient, element: str, key: str) -> None:
+    page = client.get("/about").text
+    block = page.split(f'id="{element}"')[1].split("</p>")[0]
+    assert " ".join(load_knowledge().text(key).split()) in plain(block)
+
+
+def test_about_says_plainly_what_has_not_been_done(client: TestClient) -> None:
+    page = plain(client.get("/about").text)
+    assert "No patients have tried this tool in a test" in page
+    assert "no doctor from outside the team has checked its content" in page
+
+
+def test_without_a_report_address_about_says_whom_to_ask(client: TestClient) -> None:
+    block = client.get("/about").text.split('id="report-error"')[1].split("</p>")[0]
+    assert "mailto:" not in block
+    assert " ".join(load_knowledge().text("about_no_contact").split()) in plain(block)
+
+
+def test_a_configured_report_address_is_a_mail_link(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, report_error_email="content@clinic.example")
+    page = TestClient(create_app(settings)).get("/about").text
+    block = page.split('id="report-error"')[1].split("</p>")[0]
+    assert '<a href="mailto:content@clinic.example">content@clinic.example</a>' in block
+    assert load_knowledge().text("about_no_contact")[:30] not in block
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "a@b", "x y@z.org", "<a@b.org>"])
+def test_a_report_address_that_is_not_an_email_is_refused(tmp_path: Path, address: str) -> None:
+    with pytest.raises(ValidationError, match="report_error_email"):
+        Settings(data_dir=tmp_path, report_error_email=address)
+
+
+def test_about_reports_the_measured_reading_grade(client: TestClient) -> None:
+    grade = knowledge_base_grade()
+    page = plain(client.get("/about").text)
+    assert f"Of the {grade.count} texts, half are at grade {grade.median} or below." in page
+    assert f"{grade.share_above_8 * 100:.0f}% are above grade 8." in page

@@ -19,7 +19,7 @@ from regenspine.registry.database import Registry
 from regenspine.web.app import create_app
 
 HEADLINE = "In this registry, 40 of 100 people like you improved meaningfully at 12 months"
-LABEL = "This clinic's own observational data, not a trial"
+LABEL = "This clinic's own records of its patients, not a trial"
 SECTION = 'id="registry-stem_cell_injection"'
 
 
@@ -43,7 +43,7 @@ def test_options_with_severity_show_the_labelled_registry_line(
     page = plain(response.text)
     assert HEADLINE in page
     assert LABEL in page
-    assert "(n = 30, 95% CI 25 to 58)" in page
+    assert "This is out of 30 people. The true figure is likely between 25 and 58 of 100." in page
     stem_cell = response.text.split('id="option-stem_cell_injection"', 1)[1].split("</article>")[0]
     assert SECTION in stem_cell
     assert 'value="moderate" selected' in response.text

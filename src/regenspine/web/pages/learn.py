@@ -94,13 +94,23 @@ def learn_group(request: Request, group_id: str) -> HTMLResponse:
     return render(request, "pages/learn_group.html.j2", context)
 
 
+# The About page's fixed texts: the disclosure IPDAS asks of a decision aid (Elwyn et al.,
+# BMJ 2006;333:417), each a key of knowledge/data/texts.yaml.
+ABOUT_TEXTS = (
+    "about_authors", "about_evidence_chosen", "about_evidence_rated", "funding",
+    "about_conflicts", "update_policy", "about_not_done", "about_report_error",
+    "about_no_contact",
+)  # fmt: skip
+
+
 @router.get("/about", response_class=HTMLResponse)
 def about(request: Request) -> HTMLResponse:
-    """Review date, update policy, funding, evidence levels, and every source the tool cites."""
+    """How the aid was made (authors, evidence, funding, review, reading level, what is not yet
+    done, how to report an error) and every source the tool cites."""
     knowledge = load_knowledge()
     context = {
-        "update_policy": knowledge.text("update_policy"),
-        "funding": knowledge.text("funding"),
+        **{key: knowledge.text(key) for key in ABOUT_TEXTS},
+        "report_error_email": request.app.state.settings.report_error_email,
         "fact_count": len(knowledge.facts),
         "topic_count": len(knowledge.topics),
         "conflict_count": len(knowledge.conflicts),
