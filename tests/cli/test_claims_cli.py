@@ -105,7 +105,7 @@ def test_clinic_questions_human_output_numbers_questions_and_shows_why() -> None
     assert result.exit_code == 0
     out = _flat(result.stdout)
     assert "Adverse-event reporting" in out
-    assert "1. Is this treatment a standard treatment for spinal stenosis" in out
+    assert "1. Is this a standard treatment for spinal stenosis" in out
     assert "through MedWatch" in out
     assert "Why:" in out
     assert "For education only" in out
