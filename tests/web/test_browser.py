@@ -69,7 +69,7 @@ def _answer_values(page: Any) -> None:
         fieldset.get_by_label("3: Important").check()
     for question in page.locator("fieldset:has(input[value='yes'])").all():
         question.get_by_label("Yes").check()
-    page.get_by_label("Conservative care or waiting (natural course)").check()
+    page.get_by_label("Conservative care, or wait and see").check()
 
 
 def test_a_person_checks_screens_compares_and_prints_a_summary(tab: Tab) -> None:

@@ -48,7 +48,7 @@ def test_the_result_shows_what_matters_most_sure_and_the_leaning(client: TestCli
     page = client.post("/values", data={**values_form(sure="no"), "profile": PROFILE}).text
     assert "SURE check: 0 of 4 yes" in page
     assert texts(page, "note")
-    assert "Conservative care or waiting (natural course)" in page
+    assert "Conservative care, or wait and see" in page
     carried = json.loads(hidden_value(page, "values"))
     assert carried["leaning"] == "conservative_care"
     assert 'action="/summary"' in page

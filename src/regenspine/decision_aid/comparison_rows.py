@@ -27,7 +27,7 @@ class ComparisonRow(StrEnum):
 ROW_TITLES: dict[ComparisonRow, str] = {
     ComparisonRow.improvement: "Clearly better (pain, walking or daily life), at about 1 year",
     ComparisonRow.serious_harm: "Serious harms",
-    ComparisonRow.another_procedure: "Another procedure or operation, within about 2 years",
+    ComparisonRow.another_procedure: "Had another shot or surgery, within about 2 years",
     ComparisonRow.recovery: "Time to recover",
     ComparisonRow.cost: "Cost",
 }
