@@ -40,7 +40,7 @@ def test_check_claims_reads_standard_input_and_prints_human_output() -> None:
     result = runner.invoke(app, ["check-claims", "-"], input=text)
     assert result.exit_code == 0
     out = _flat(result.stdout)
-    assert "FDA approval, registration or exemption claims" in out
+    assert "Claims that the FDA approved it, or that it is registered or exempt" in out
     assert "Claims of no risk or complete safety" in out
     assert "Our laboratory is FDA registered" in out
     assert "Says nothing about risks" in out
