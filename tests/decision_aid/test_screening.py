@@ -346,3 +346,67 @@ def test_unknown_key_lists_the_allowed_keys_and_a_missing_field_is_named() -> No
         parse_profile(answers)
     with pytest.raises(InvalidInput, match="profile: is not a JSON object"):
         parse_profile([answers])
+
+
+def _unknowns(**changes: Any) -> list[str]:
+    return [note.code for note in screen_candidate(profile(**changes)).unknown_answers]
+
+
+UNKNOWN_REPORT = {
+    "known": False,
+    "disc_bulge": False,
+    "ligamentum_flavum_hypertrophy": False,
+    "facet_arthropathy": False,
+    "instability": False,
+    "bony_compression_percent": None,
+}
+
+
+def test_unknown_severity_is_explained_and_no_longer_counts_as_mild_or_moderate() -> None:
+    result = screen_candidate(profile(severity=None))
+    assert result.category is Category.candidate
+    assert [note.code for note in result.unknown_answers] == ["unknown.severity"]
+    assert "candidate.mild_or_moderate" not in [reason.code for reason in result.reasons]
+    assert "severe_stenosis" not in [reason.code for reason in result.reasons]
+
+
+def test_an_unknown_scan_report_is_not_read_as_a_report_with_no_findings() -> None:
+    # A report with no findings sends a person to a surgeon; "I don't know" must not.
+    assert "no_soft_tissue_contributor" in codes(imaging={**UNKNOWN_REPORT, "known": True})
+    result = screen_candidate(profile(imaging=UNKNOWN_REPORT))
+    assert result.category is Category.candidate
+    assert "no_soft_tissue_contributor" not in [reason.code for reason in result.reasons]
+    assert "candidate.soft_tissue_contributors" not in [reason.code for reason in result.reasons]
+    assert [note.code for note in result.unknown_answers] == ["unknown.imaging"]
+
+
+def test_an_unknown_bone_share_is_explained_only_when_the_report_is_known() -> None:
+    assert _unknowns() == []
+    assert _unknowns(imaging={"bony_compression_percent": None}) == [
+        "unknown.bony_compression_percent"
+    ]
+    assert _unknowns(severity=None, imaging=UNKNOWN_REPORT) == [
+        "unknown.severity",
+        "unknown.imaging",
+    ]
+
+
+def test_unknown_answers_do_not_hide_a_category_that_applies() -> None:
+    result = screen_candidate(profile(severity=None, conservative_care_weeks=2))
+    assert result.category is Category.conservative_care_first
+    assert [note.code for note in result.unknown_answers] == ["unknown.severity"]
+
+
+def test_a_report_marked_unknown_with_findings_ticked_is_refused_naming_the_finding() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        profile(imaging={**UNKNOWN_REPORT, "instability": True})
+    assert refused.value.field == "imaging.instability"
+    with pytest.raises(InvalidInput) as refused:
+        profile(imaging={**UNKNOWN_REPORT, "bony_compression_percent": 30})
+    assert refused.value.field == "imaging.bony_compression_percent"
+
+
+def test_every_unknown_answer_note_has_sources_and_plain_text() -> None:
+    notes = load_screening_texts().unknown_answers
+    assert set(notes) == set(screening.UNKNOWN_CODES)
+    assert all(note.sources and "_" not in note.text for note in notes.values())

@@ -33,9 +33,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     return create_app(Settings(data_dir=tmp_path_factory.mktemp("web-data")))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def client(app: FastAPI) -> TestClient:
-    """A test client that returns error responses instead of raising."""
+    """A test client that returns error responses instead of raising; a fresh one per test, so
+    the answers one test keeps in the browser's cookie never reach another test."""
     return TestClient(app, raise_server_exceptions=False)
 
 

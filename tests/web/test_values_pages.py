@@ -28,9 +28,11 @@ def test_the_form_asks_every_item_sure_question_and_the_leaning(client: TestClie
 
 def test_starting_from_the_screening_carries_the_profile(client: TestClient) -> None:
     page = client.post("/values", data={"stage": "start", "profile": PROFILE}).text
-    # The carried profile spells out the optional field added since (worsening_symptoms).
+    # The carried profile spells out the optional fields added since (worsening_symptoms, and
+    # whether the scan report is known).
     carried = json.loads(hidden_value(page, "profile"))
-    assert carried == {**candidate_profile(), "worsening_symptoms": []}
+    expected = candidate_profile(imaging={"known": True})
+    assert carried == {**expected, "worsening_symptoms": []}
     assert 'class="field-error"' not in page
 
 

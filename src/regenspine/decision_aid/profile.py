@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from regenspine.care.procedure import StenosisRegion
-from regenspine.input_problems import parse_as
+from regenspine.input_problems import FieldProblem, parse_as
 
 Region = StenosisRegion
 Severity = Literal["mild", "moderate", "severe"]
@@ -57,9 +57,16 @@ class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+# The yes-or-no findings of a scan report the screening reads.
+FINDINGS = ("disc_bulge", "ligamentum_flavum_hypertrophy", "facet_arthropathy", "instability")
+
+
 class ImagingFindings(_Closed):
     """What the MRI or CT report says narrows the canal."""
 
+    # False: the person does not know what the report says; the findings below are then unknown,
+    # and the screening checks that read them are not made (it says so instead).
+    known: bool = True
     disc_bulge: bool
     ligamentum_flavum_hypertrophy: bool
     facet_arthropathy: bool
@@ -67,6 +74,17 @@ class ImagingFindings(_Closed):
     # scored: no study sets a share of bone above which injections stop being an option.
     bony_compression_percent: float | None = Field(default=None, ge=0, le=100)
     instability: bool
+
+    @model_validator(mode="after")
+    def _unknown_report_has_no_findings(self) -> ImagingFindings:
+        ticked = [name for name in FINDINGS if getattr(self, name)]
+        if not self.known and (ticked or self.bony_compression_percent is not None):
+            raise FieldProblem(
+                (ticked[0] if ticked else "bony_compression_percent",),
+                "is given although the report is marked as not known",
+                "either the report's findings or that it is not known, not both",
+            )
+        return self
 
     @property
     def has_soft_tissue_contributor(self) -> bool:
@@ -79,7 +97,8 @@ class PatientProfile(_Closed):
 
     age: int = Field(ge=18, le=120)
     region: Region
-    severity: Severity
+    # None: the person does not know how severe the narrowing is.
+    severity: Severity | None
     symptom_weeks: float = Field(ge=0)
     symptoms: list[Symptom]
     red_flags: list[RedFlagId]

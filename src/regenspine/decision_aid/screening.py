@@ -67,6 +67,12 @@ REASON_CODES = (
     *CANDIDATE_CODES,
 )
 THRESHOLD_NAMES = ("conservative_care_weeks",)
+# Questions a person may answer "I don't know", and the candidate reasons each leaves unproven.
+UNKNOWN_CODES = ("unknown.severity", "unknown.imaging", "unknown.bony_compression_percent")
+UNPROVEN_BY = {
+    "unknown.severity": "candidate.mild_or_moderate",
+    "unknown.imaging": "candidate.soft_tissue_contributors",
+}
 
 
 class ScreeningReason(StrictModel):
@@ -85,6 +91,14 @@ class NextStep(StrictModel):
     sources: tuple[str, ...] = ()
 
 
+class AnswerNote(StrictModel):
+    """What an "I don't know" answer means for the result, and what to ask; with sources."""
+
+    code: str
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class ScreeningResult(StrictModel):
     """The one category that applies, why, what to do next, and the disclaimer."""
 
@@ -96,6 +110,8 @@ class ScreeningResult(StrictModel):
     disclaimer: str
     # One message per cause of the red flags found (empty unless the category is urgent care).
     urgent_messages: tuple[UrgentMessage, ...] = ()
+    # What each "I don't know" answer means for this result.
+    unknown_answers: tuple[AnswerNote, ...] = ()
 
 
 class Threshold(StrictModel):
@@ -122,12 +138,20 @@ class ReasonText(StrictModel):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class NoteText(StrictModel):
+    """The patient text behind one "I don't know" answer."""
+
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
 class ScreeningTexts(StrictModel):
     """Everything in data/screening.yaml, validated."""
 
     thresholds: dict[str, Threshold]
     categories: dict[ScreeningCategory, CategoryText]
     reasons: dict[str, ReasonText]
+    unknown_answers: dict[str, NoteText]
 
     def reason(self, code: str) -> ScreeningReason:
         """The reason with this code, its text filled with the thresholds."""
@@ -150,10 +174,13 @@ def load_screening_texts() -> ScreeningTexts:
     for category, item in texts.categories.items():
         cited = [*item.sources, *(s for step in item.next_steps for s in step.sources)]
         require_sources(cited, f"screening category {category}")
+    for code, note in texts.unknown_answers.items():
+        require_sources(note.sources, f"screening unknown answer {code}")
     for name, limit in texts.thresholds.items():
         require_sources(limit.sources, f"screening threshold {name}")
     missing = sorted(set(REASON_CODES) - set(texts.reasons))
     missing += sorted(set(THRESHOLD_NAMES) - set(texts.thresholds))
+    missing += sorted(set(UNKNOWN_CODES) - set(texts.unknown_answers))
     missing += [c for c in ScreeningCategory if c not in texts.categories]
     if missing:
         raise KnowledgeBaseError(f"screening.yaml lacks {', '.join(missing)}")
@@ -215,11 +242,12 @@ def _not_suitable_codes(profile: PatientProfile) -> list[str]:
 
 def _surgical_codes(profile: PatientProfile) -> list[str]:
     imaging = profile.imaging
+    # An unknown report is not read as "no findings": those checks are not made (unknown_codes).
     checks = (
         ("severe_stenosis", profile.severity == "severe"),
-        ("instability", imaging.instability),
+        ("instability", imaging.known and imaging.instability),
         ("thoracic_region", profile.region == "thoracic"),
-        ("no_soft_tissue_contributor", not imaging.has_soft_tissue_contributor),
+        ("no_soft_tissue_contributor", imaging.known and not imaging.has_soft_tissue_contributor),
     )
     return [code for code, applies in checks if applies]
 
@@ -227,6 +255,18 @@ def _surgical_codes(profile: PatientProfile) -> list[str]:
 def _conservative_codes(profile: PatientProfile) -> list[str]:
     short = profile.conservative_care_weeks < threshold("conservative_care_weeks")
     return ["conservative_care_short"] if short else []
+
+
+def unknown_codes(profile: PatientProfile) -> list[str]:
+    """The "I don't know" answers in the profile, as the codes of the notes that explain them."""
+    imaging = profile.imaging
+    unknown = {
+        "unknown.severity": profile.severity is None,
+        "unknown.imaging": not imaging.known,
+        "unknown.bony_compression_percent": imaging.known
+        and imaging.bony_compression_percent is None,
+    }
+    return [code for code in UNKNOWN_CODES if unknown[code]]
 
 
 _RULES: tuple[Callable[[PatientProfile], list[str]], ...] = (
@@ -244,9 +284,12 @@ def screen_candidate(profile: PatientProfile) -> ScreeningResult:
     reasons = _ticked_red_flag_reasons(profile) + [texts.reason(code) for code, _ in implied]
     for rule in _RULES:
         reasons += [texts.reason(code) for code in rule(profile)]
+    unknown = unknown_codes(profile)
     if not reasons:
-        # Candidate criteria are listed only when nothing else applies: they are what is left.
-        reasons = [texts.reason(code) for code in CANDIDATE_CODES]
+        # Candidate criteria are listed only when nothing else applies: they are what is left,
+        # less those an "I don't know" answer leaves unproven (its note says so instead).
+        unproven = {UNPROVEN_BY.get(code) for code in unknown}
+        reasons = [texts.reason(code) for code in CANDIDATE_CODES if code not in unproven]
     category = reasons[0].category
     flag_ids = [*profile.red_flags, *(flag_id for _, flag_id in implied)]
     return ScreeningResult(
@@ -257,6 +300,9 @@ def screen_candidate(profile: PatientProfile) -> ScreeningResult:
         next_steps=texts.categories[category].next_steps,
         disclaimer=load_knowledge().text("disclaimer"),
         urgent_messages=urgent_messages(flag_ids),
+        unknown_answers=tuple(
+            AnswerNote(code=code, **texts.unknown_answers[code].model_dump()) for code in unknown
+        ),
     )
 
 

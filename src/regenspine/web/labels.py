@@ -86,3 +86,12 @@ BASIS_LABELS: dict[str, str] = {
 def basis_label(basis: str) -> str:
     """What a published amount is the price of, in words."""
     return BASIS_LABELS.get(basis, words(basis))
+
+
+REGION_WORDS = {"lumbar": "the low back", "cervical": "the neck", "thoracic": "the mid back"}
+
+
+def region_words(region: object) -> str:
+    """A stenosis region in everyday words (`lumbar` -> "the low back")."""
+    value = getattr(region, "value", region)
+    return REGION_WORDS.get(str(value), words(str(value)))

@@ -15,16 +15,19 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from regenspine.decision_aid.journey import STEPS, neighbours, next_step, step_done
 from regenspine.documents.formatting import money
 from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
 from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
+from regenspine.web.journey import answers_of
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     Choice,
     basis_label,
     certainty_label,
     evidence_label,
+    region_words,
     words,
 )
 
@@ -165,7 +168,15 @@ def field_id(name: str) -> str:
 def _environment() -> Environment:
     environment = template_environment("regenspine.web")
     environment.globals.update(
-        icon_cells=icon_cells, shapes=SHAPES, grid=GRID, nav=NAV, in_section=in_section
+        icon_cells=icon_cells,
+        shapes=SHAPES,
+        grid=GRID,
+        nav=NAV,
+        in_section=in_section,
+        steps=STEPS,
+        step_done=step_done,
+        neighbours=neighbours,
+        next_step=next_step,
     )
     environment.filters.update(
         money=money,
@@ -175,6 +186,7 @@ def _environment() -> Environment:
         linked_commands=linked_commands,
         certainty_label=certainty_label,
         words=words,
+        region_words=region_words,
         field_id=field_id,
         field_label=field_label,
         without_field=without_field,
@@ -206,6 +218,9 @@ def render(
         "last_reviewed": knowledge.text("evidence_last_reviewed"),
         "current_path": request.url.path,
         "errors": {},
+        # A page that changes the answers passes the new ones; others show what the browser holds.
+        "journey": (context or {}).get("journey") or answers_of(request),
+        "current_step": None,
     }
     response = TEMPLATES.TemplateResponse(
         request, template, {**shared, **(context or {})}, status_code=status_code

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from starlette.datastructures import ImmutableMultiDict
+
 from regenspine.decision_aid.profile import (
     CONTRAINDICATIONS,
     RED_FLAG_IDS,
@@ -46,9 +48,13 @@ REGION_CHOICES = choices_of(
         "thoracic": "Mid back (thoracic)",
     },
 )
-SEVERITY_CHOICES = choices_of(
-    get_args(Severity), {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
+DONT_KNOW = "unknown"  # the form's value for "I don't know"; the profile holds None
+SEVERITY_CHOICES = (
+    *choices_of(get_args(Severity), {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}),
+    Choice(DONT_KNOW, "I don't know"),
 )
+# The clinic form offers the same values; "not graded" is the clinician's word for unknown.
+CLINIC_SEVERITY_CHOICES = (*SEVERITY_CHOICES[:-1], Choice(DONT_KNOW, "Not graded"))
 SYMPTOM_CHOICES = choices_of(
     get_args(Symptom),
     {
@@ -78,6 +84,8 @@ IMAGING_CHOICES = (
     Choice("imaging.facet_arthropathy", "Arthritis of the facet joints"),
     Choice("imaging.instability", "Instability: a vertebra that slips or moves too much"),
 )
+IMAGING_UNKNOWN = Choice("imaging.unknown", "I don't know what my scan report says")
+SHARE_UNKNOWN = Choice("imaging.bony_compression_unknown", "I don't know")
 CONTRAINDICATION_CHOICES = choices_of(
     CONTRAINDICATIONS,
     {
@@ -132,14 +140,19 @@ def _number(reader: FieldReader, name: str, whole: bool = False) -> float:
 
 def _imaging(reader: FieldReader) -> dict[str, Any]:
     findings: dict[str, Any] = {
-        item.value.removeprefix("imaging."): ticked(reader.form, item.value)
-        for item in IMAGING_CHOICES
+        _finding(item): ticked(reader.form, item.value) for item in IMAGING_CHOICES
     }
-    # Left empty means "I don't know": most scan reports give no share, and the rules never use it.
+    findings["known"] = not ticked(reader.form, IMAGING_UNKNOWN.value)
+    # Left empty or "I don't know": most scan reports give no share, and the rules never use it.
     share = "imaging.bony_compression_percent"
-    known = bool(text(reader.form, share))
-    findings["bony_compression_percent"] = _number(reader, share) if known else None
+    given = bool(text(reader.form, share)) and not ticked(reader.form, SHARE_UNKNOWN.value)
+    findings["bony_compression_percent"] = _number(reader, share) if given else None
     return findings
+
+
+def _severity(reader: FieldReader) -> str | None:
+    answer = reader.read(lambda f, n: choice(f, n, values_of(SEVERITY_CHOICES)), "severity", "")
+    return None if answer == DONT_KNOW else answer
 
 
 def _known(reader: FieldReader, name: str, allowed: tuple[str, ...]) -> list[str]:
@@ -157,9 +170,7 @@ def profile_answers(form: FormFields) -> dict[str, Any]:
     answers: dict[str, Any] = {
         "age": _number(reader, "age", whole=True),
         "region": reader.read(lambda f, n: choice(f, n, values_of(REGION_CHOICES)), "region", ""),
-        "severity": reader.read(
-            lambda f, n: choice(f, n, values_of(SEVERITY_CHOICES)), "severity", ""
-        ),
+        "severity": _severity(reader),
         "symptom_weeks": _number(reader, "symptom_weeks"),
         "symptoms": _known(reader, "symptoms", get_args(Symptom)),
         "worsening_symptoms": _known(reader, "worsening_symptoms", get_args(WorseningSymptom)),
@@ -182,3 +193,30 @@ def profile_from_form(form: FormFields) -> PatientProfile:
         return parse_profile(answers)
     except InvalidInput as problem:
         raise InvalidForm([problem]) from None
+
+
+def form_of_profile(profile: PatientProfile) -> FormFields:
+    """The form fields that would give this profile: to show saved answers in the form again."""
+    imaging = profile.imaging
+    pairs: list[tuple[str, object]] = [
+        ("age", str(profile.age)),
+        ("region", profile.region),
+        ("severity", profile.severity or DONT_KNOW),
+        ("symptom_weeks", f"{profile.symptom_weeks:g}"),
+        ("conservative_care_weeks", f"{profile.conservative_care_weeks:g}"),
+        ("general_health", profile.general_health),
+    ]
+    for name in ("symptoms", "worsening_symptoms", "red_flags", "contraindications"):
+        pairs += [(name, value) for value in getattr(profile, name)]
+    pairs += [(item.value, "yes") for item in IMAGING_CHOICES if getattr(imaging, _finding(item))]
+    if not imaging.known:
+        pairs.append((IMAGING_UNKNOWN.value, "yes"))
+    elif imaging.bony_compression_percent is None:
+        pairs.append((SHARE_UNKNOWN.value, "yes"))
+    else:
+        pairs.append(("imaging.bony_compression_percent", f"{imaging.bony_compression_percent:g}"))
+    return ImmutableMultiDict(pairs)
+
+
+def _finding(choice: Choice) -> str:
+    return choice.value.removeprefix("imaging.")

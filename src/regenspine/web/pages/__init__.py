@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from regenspine.web.pages import check, clinic, faq, learn, options, recovery, values
+from regenspine.web.pages import check, clinic, faq, journey, learn, options, recovery, values
 
 PUBLIC_PAGES: tuple[APIRouter, ...] = (
     learn.router,
@@ -12,4 +12,5 @@ PUBLIC_PAGES: tuple[APIRouter, ...] = (
     recovery.router,
     values.router,
     faq.router,
+    journey.router,
 )

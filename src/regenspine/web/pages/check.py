@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from regenspine.decision_aid.journey import STEP_BY_KEY, JourneyAnswers, StepKey
 from regenspine.decision_aid.profile import RED_FLAG_IDS
 from regenspine.decision_aid.screening import ScreeningCategory, screen_candidate
 from regenspine.errors import InvalidInput
@@ -17,6 +18,7 @@ from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
 from regenspine.web.forms.fields import FormFields, problems_by_field
+from regenspine.web.journey import answers_of, keep_answers
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,56 +35,91 @@ def chosen_red_flags(form: FormFields) -> list[RedFlag]:
     return [flag for flag in load_red_flags() if flag.id in chosen]
 
 
-def _urgent(request: Request, flags: list[RedFlag]) -> HTMLResponse:
+def _urgent(request: Request, flags: list[RedFlag], journey: JourneyAnswers) -> HTMLResponse:
     # Red flags override everything (docs/ARCHITECTURE.md, clinical rules): only urgent care shows.
     context = {
         "urgent_care": load_knowledge().text("urgent_care"),
         "messages": urgent_messages(flag.id for flag in flags),
         "flags": flags,
+        "journey": journey,
     }
     return render(request, "pages/urgent.html.j2", context)
 
 
-def _questions() -> dict[str, object]:
+def _questions(journey: JourneyAnswers) -> dict[str, object]:
     knowledge = load_knowledge()
     return {
         "form": screening_form,
         "hints": {fact.id: fact for fact in knowledge.facts},
+        "journey": journey,
+        "current_step": STEP_BY_KEY[StepKey.screening],
     }
 
 
 @router.get("/check", response_class=HTMLResponse)
 def red_flag_check(request: Request) -> HTMLResponse:
-    """Step 1: the red-flag symptoms, each with why it matters."""
-    return render(request, "pages/check.html.j2", {"flags": load_red_flags()})
+    """Step 1: the red-flag symptoms, each with why it matters (ticked as last answered)."""
+    journey = answers_of(request)
+    context = {
+        "flags": load_red_flags(),
+        "ticked": set(journey.red_flags or ()),
+        "current_step": STEP_BY_KEY[StepKey.urgent],
+    }
+    return render(request, "pages/check.html.j2", context)
 
 
 @router.get("/screening", response_class=HTMLResponse)
 def screening_questions(request: Request) -> Response:
-    """Urgent care if step 1 ticked a red flag; otherwise step 2, the screening questions."""
-    if STEP_DONE not in request.query_params:
+    """Urgent care if step 1 ticked a red flag; otherwise step 2, the screening questions,
+    filled in with the answers this browser holds."""
+    journey = answers_of(request)
+    if STEP_DONE in request.query_params:
+        flags = chosen_red_flags(request.query_params)
+        journey = journey.model_copy(update={"red_flags": tuple(flag.id for flag in flags)})
+    elif journey.red_flags is None:
         return RedirectResponse("/check", status_code=303)
-    flags = chosen_red_flags(request.query_params)
+    else:
+        flags = chosen_red_flags_of(journey)
     if flags:
-        return _urgent(request, flags)
-    context = {**_questions(), "submitted": request.query_params}
-    return render(request, "pages/screening_form.html.j2", context)
+        response: Response = _urgent(request, flags, journey)
+    else:
+        submitted = (
+            screening_form.form_of_profile(journey.profile)
+            if journey.profile is not None and "age" not in request.query_params
+            else request.query_params
+        )
+        context = {**_questions(journey), "submitted": submitted}
+        response = render(request, "pages/screening_form.html.j2", context)
+    keep_answers(request, response, journey)
+    return response
+
+
+def chosen_red_flags_of(journey: JourneyAnswers) -> list[RedFlag]:
+    """The red flags the browser's answers hold, in the knowledge base's order."""
+    return [flag for flag in load_red_flags() if flag.id in (journey.red_flags or ())]
 
 
 @router.post("/screening", response_class=HTMLResponse)
-async def screening_result(request: Request) -> HTMLResponse:
+async def screening_result(request: Request) -> Response:
     """Screen the answers: red flags first, then every category's reasons and next steps."""
     form = await request.form(max_files=0)
+    journey = answers_of(request)
     try:
         profile = screening_form.profile_from_form(form)
     except InvalidInput as problem:
-        context = {**_questions(), "submitted": form, "errors": problems_by_field(problem)}
+        context = {**_questions(journey), "submitted": form, "errors": problems_by_field(problem)}
         return render(request, "pages/screening_form.html.j2", context, status_code=422)
+    # Red flags ticked in step 1 travel with the form too, so the check works without cookies.
+    journey = journey.model_copy(update={"profile": profile, "red_flags": tuple(profile.red_flags)})
     result = screen_candidate(profile)
     context = {
         "result": result,
         "urgent": result.category is ScreeningCategory.urgent_care,
         "profile_json": profile.model_dump_json(),
         "region": profile.region,
+        "journey": journey,
+        "current_step": STEP_BY_KEY[StepKey.screening],
     }
-    return render(request, "pages/screening_result.html.j2", context)
+    response = render(request, "pages/screening_result.html.j2", context)
+    keep_answers(request, response, journey)
+    return response

@@ -14,7 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
 
+from regenspine.decision_aid.costs import CostQuery, cost_query
+from regenspine.decision_aid.journey import STEP_BY_KEY, JourneyAnswers, StepKey
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
 from regenspine.decision_aid.values import (
@@ -34,6 +37,7 @@ from regenspine.web.forms.fields import (
     text,
     yes_or_no,
 )
+from regenspine.web.journey import answers_of, keep_answers
 from regenspine.web.pages.options import similar_patients
 from regenspine.web.plumbing.security import content_security_policy, style_hash
 from regenspine.web.rendering import render
@@ -81,61 +85,126 @@ def values_answers(form: FormFields) -> ValuesAnswers:
     return parse_values_answers({"ratings": ratings, "sure": sure, "leaning": leaning})
 
 
-def _form_context(form: FormFields, profile: PatientProfile | None) -> dict[str, Any]:
+def carried_costs(form: FormFields) -> CostQuery | None:
+    """The cost figures carried in the hidden `costs` field, validated again."""
+    data = carried_json(form, "costs")
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise InvalidInput("costs", "must be a JSON object", CARRIED)
+    return cost_query(**data)
+
+
+def form_of_values(answers: ValuesAnswers) -> FormFields:
+    """The values form fields that would give these answers: saved answers shown again."""
+    pairs: list[tuple[str, object]] = [(f"ratings.{k}", str(v)) for k, v in answers.ratings.items()]
+    pairs += [(f"sure.{k}", "yes" if v else "no") for k, v in answers.sure.items()]
+    pairs.append(("leaning", answers.leaning))
+    return ImmutableMultiDict(pairs)
+
+
+def with_carried(form: FormFields, journey: JourneyAnswers) -> JourneyAnswers:
+    """The browser's answers, with those carried in the form's hidden fields taking their place
+    (the path that works where the browser keeps no cookies)."""
+    updates: dict[str, Any] = {}
+    profile = carried_profile(form)
+    if profile is not None:
+        updates |= {"profile": profile, "red_flags": tuple(profile.red_flags)}
+    costs = carried_costs(form)
+    if costs is not None:
+        updates["costs"] = costs
+    values_data = carried_json(form, "values")
+    if values_data is not None:
+        updates["values"] = parse_values_answers(values_data)
+    return journey.model_copy(update=updates)
+
+
+def _form_context(form: FormFields, journey: JourneyAnswers) -> dict[str, Any]:
     return {
         "catalogue": load_values_catalogue(),
         "leanings": leaning_choices(),
         "submitted": form,
-        "profile_json": profile.model_dump_json() if profile is not None else "",
+        "profile_json": journey.profile.model_dump_json() if journey.profile is not None else "",
+        "journey": journey,
+        "current_step": STEP_BY_KEY[StepKey.values],
     }
 
 
 @router.get("/values", response_class=HTMLResponse)
 def values_form(request: Request) -> HTMLResponse:
-    """The values questions, the four SURE questions and the leaning question."""
-    return render(request, "pages/values_form.html.j2", _form_context(request.query_params, None))
+    """The values questions, the four SURE questions and the leaning question, filled in
+    with the answers this browser holds."""
+    journey = answers_of(request)
+    form = form_of_values(journey.values) if journey.values else request.query_params
+    return render(request, "pages/values_form.html.j2", _form_context(form, journey))
 
 
 @router.post("/values", response_class=HTMLResponse)
-async def values_result(request: Request) -> HTMLResponse:
+async def values_result(request: Request) -> Response:
     """What matters most and the options that line up with it, SURE and the leaning."""
     form = await request.form(max_files=0)
-    profile = carried_profile(form)
+    journey = with_carried(form, answers_of(request))
     if text(form, "stage") == "start":
-        return render(request, "pages/values_form.html.j2", _form_context(form, profile))
+        saved = form_of_values(journey.values) if journey.values else form
+        response = render(request, "pages/values_form.html.j2", _form_context(saved, journey))
+        keep_answers(request, response, journey)
+        return response
     try:
         answers = values_answers(form)
     except InvalidInput as problem:
-        context = {**_form_context(form, profile), "errors": problems_by_field(problem)}
+        context = {**_form_context(form, journey), "errors": problems_by_field(problem)}
         return render(request, "pages/values_form.html.j2", context, status_code=422)
+    journey = journey.model_copy(update={"values": answers})
     context = {
         "result": clarify_values(answers),
         "answers_json": answers.model_dump_json(),
-        "profile_json": profile.model_dump_json() if profile is not None else "",
+        "profile_json": journey.profile.model_dump_json() if journey.profile is not None else "",
+        "journey": journey,
+        "current_step": STEP_BY_KEY[StepKey.values],
     }
-    return render(request, "pages/values_result.html.j2", context)
+    response = render(request, "pages/values_result.html.j2", context)
+    keep_answers(request, response, journey)
+    return response
 
 
-@router.get("/summary", response_class=HTMLResponse)
-def summary_start(request: Request) -> HTMLResponse:
-    """How to get a printable summary: it is made from the check's answers."""
-    return render(request, "pages/summary_start.html.j2")
+async def _summary(request: Request, journey: JourneyAnswers, download: bool) -> Response:
+    """The printable summary of these answers, or the same page as a file to save."""
+    profile = journey.profile
+    registry = None
+    if profile is not None:
+        registry = await run_in_threadpool(
+            similar_patients, request, profile.region, profile.severity
+        )
+    summary = build_summary(
+        profile,
+        journey.values,
+        registry=registry,
+        costs=journey.costs,
+        red_flags_checked=journey.red_flags == (),
+    )
+    page = render_summary_html(summary)
+    # The page is one self-contained file with its own <style>; allow exactly that block.
+    hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
+    headers = {"content-security-policy": content_security_policy(hashes)}
+    if download:
+        headers["content-disposition"] = 'attachment; filename="regenspine-summary.html"'
+    response = HTMLResponse(page, headers=headers)
+    keep_answers(request, response, journey)
+    return response
+
+
+@router.get("/summary")
+async def summary_from_answers(request: Request) -> Response:
+    """Step 6: the printable summary of the answers this browser holds, naming skipped steps."""
+    journey = answers_of(request)
+    if not journey.started:
+        return render(request, "pages/summary_start.html.j2")
+    return await _summary(request, journey, text(request.query_params, "download") == "yes")
 
 
 @router.post("/summary")
 async def summary_page(request: Request) -> Response:
-    """The printable one-page summary, or the same page as a file to save."""
+    """The printable summary from answers carried in the form (and those the browser holds)."""
     form = await request.form(max_files=0)
-    profile = carried_profile(form)
-    if profile is None:
-        raise InvalidInput("profile", "is missing", "the answers of the symptom check")
-    values_data = carried_json(form, "values")
-    answers = None if values_data is None else parse_values_answers(values_data)
-    registry = await run_in_threadpool(similar_patients, request, profile.region, profile.severity)
-    page = render_summary_html(build_summary(profile, answers, registry=registry))
-    # The page is one self-contained file with its own <style>; allow exactly that block.
-    hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
-    headers = {"content-security-policy": content_security_policy(hashes)}
-    if text(form, "download") == "yes":
-        headers["content-disposition"] = 'attachment; filename="regenspine-summary.html"'
-    return HTMLResponse(page, headers=headers)
+    journey = with_carried(form, answers_of(request))
+    return await _summary(request, journey, text(form, "download") == "yes")
