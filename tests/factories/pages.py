@@ -113,6 +113,8 @@ PUBLIC_PAGES: dict[str, str] = {
     "recovery": "/recovery?procedure_date=2026-03-02",
     "values": "/values",
     "summary-start": "/summary",
+    "save": "/save",
+    "start-again": "/start-again",
     "faq": "/faq?q=Is+it+covered+by+insurance",
     "not-found": "/no-such-page",
 }

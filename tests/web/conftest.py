@@ -84,6 +84,15 @@ def tab(request: pytest.FixtureRequest) -> Tab:
     return chosen
 
 
+@pytest.fixture(autouse=True)
+def _fresh_browser_answers(request: pytest.FixtureRequest) -> None:
+    """Each browser test starts with no answers kept in the browser (the pages are shared)."""
+    for name in ("phone", "desktop", "tab"):
+        if name in request.fixturenames:
+            chosen: Tab = request.getfixturevalue(name)
+            chosen.page.context.clear_cookies()
+
+
 @pytest.fixture
 def clinic_app(staffed: Registry, tmp_path: Path) -> FastAPI:
     """The whole app on the test's registry (one user per role), with its own data folder."""

@@ -35,12 +35,9 @@ from regenspine.web.labels import (
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Home"),
     ("/learn", "Learn"),
-    ("/check", "Symptom check"),
-    ("/options", "Options"),
-    ("/costs", "Costs"),
+    ("/check", "Your 6 steps"),
     ("/claims", "Clinic claims"),
     ("/clinic-questions", "Clinic questions"),
-    ("/values", "Your values"),
     ("/recovery", "Recovery"),
     ("/faq", "FAQ"),
     ("/about", "About"),
@@ -48,7 +45,9 @@ NAV: tuple[tuple[str, str], ...] = (
 
 
 # Pages that belong to a section listed under another address in the navigation.
-NAV_SECTION = {"/screening": "/check", "/summary": "/values"}
+NAV_SECTION = {
+    path: "/check" for path in ("/screening", "/options", "/costs", "/values", "/summary", "/save")
+}
 
 
 def in_section(nav_path: str, current_path: str) -> bool:
