@@ -207,4 +207,6 @@ async def summary_page(request: Request) -> Response:
     """The printable summary from answers carried in the form (and those the browser holds)."""
     form = await request.form(max_files=0)
     journey = with_carried(form, answers_of(request))
+    if not journey.started:
+        return render(request, "pages/summary_start.html.j2")
     return await _summary(request, journey, text(form, "download") == "yes")
