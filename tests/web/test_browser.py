@@ -212,3 +212,24 @@ def test_api_docs_work_under_the_policy_from_local_files(desktop: Tab) -> None:
     assert "regenspine" in desktop.page.locator(".swagger-ui .info .title").inner_text()
     assert outside_requests(desktop) == []
     assert policy_violations(desktop) == []
+
+
+@pytest.mark.parametrize("path", ["/learn/condition", "/learn/procedure"])
+def test_learn_pictures_load_fit_the_screen_and_keep_their_shape(tab: Tab, path: str) -> None:
+    tab.open(path)
+    tab.screenshot(f"pictures-{path.rsplit('/', 1)[1]}")
+    images = tab.page.evaluate(
+        """[...document.querySelectorAll('figure.picture img')].map(img => ({
+            src: img.getAttribute('src'), alt: img.alt, loaded: img.naturalWidth > 0,
+            left: img.getBoundingClientRect().left, right: img.getBoundingClientRect().right,
+            ratio: img.width / img.height, natural: img.naturalWidth / img.naturalHeight}))"""
+    )
+    assert images, f"no pictures on {path}"
+    width = tab.page.evaluate("window.innerWidth")
+    for image in images:
+        assert image["loaded"], image["src"]
+        assert image["alt"].strip(), image["src"]
+        assert image["left"] >= 0, image
+        assert image["right"] <= width, image
+        assert image["ratio"] == pytest.approx(image["natural"], rel=0.02), image["src"]
+    assert policy_violations(tab) == []

@@ -33,6 +33,7 @@ TEXT_KEYS: dict[str, tuple[str, frozenset[str]]] = {
     "recovery": ("recovery.yaml", frozenset({"label", "title", "text", "reason", "assumption",
                  "caution", "sign", "why", "call_clinic_today", "emergency"})),
     "screening": ("screening.yaml", frozenset({"basis", "text", "headline"})),
+    "pictures": ("pictures.yaml", frozenset({"caption", "alt"})),
 }  # fmt: skip
 # Texts that are not prose: a date and the source ids behind the registry texts.
 NOT_PROSE_TEXTS = ("evidence_last_reviewed",)

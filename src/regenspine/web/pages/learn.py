@@ -10,6 +10,12 @@ from fastapi.responses import HTMLResponse
 from regenspine.errors import NotFound
 from regenspine.knowledge import Conflict, Fact, Topic, load_knowledge
 from regenspine.knowledge.passages import knowledge_base_grade
+from regenspine.knowledge.pictures import (
+    Picture,
+    picture_shows_claims,
+    picture_sources,
+    pictures_on,
+)
 from regenspine.web.labels import EVIDENCE_LABELS, words
 from regenspine.web.rendering import listed_source, render
 
@@ -27,12 +33,30 @@ GROUP_TITLES = {
 
 
 @dataclass(frozen=True)
+class ShownPicture:
+    """A picture as a page shows it: its panels, caption, sources and whether it draws claims."""
+
+    picture: Picture
+    sources: tuple[str, ...]
+    is_claim: bool
+
+
+@dataclass(frozen=True)
 class TopicSection:
-    """One topic with its facts and the recorded disagreements about it."""
+    """One topic with its pictures, its facts and the recorded disagreements about it."""
 
     topic: Topic
     facts: list[Fact]
     conflicts: list[Conflict]
+    pictures: list[ShownPicture]
+
+
+def shown_pictures(topic_id: str) -> list[ShownPicture]:
+    """The pictures on one topic, each with the sources of the facts it draws."""
+    return [
+        ShownPicture(picture, picture_sources(picture), picture_shows_claims(picture))
+        for picture in pictures_on(topic_id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,7 @@ def learn_group(request: Request, group_id: str) -> HTMLResponse:
             topic=topic,
             facts=knowledge.facts_on(topic.id),
             conflicts=[item for item in knowledge.conflicts if item.topic == topic.id],
+            pictures=shown_pictures(topic.id),
         )
         for topic in group.topics
     ]
