@@ -190,3 +190,23 @@ def test_a_damaged_cookie_is_treated_as_no_answers(client: TestClient) -> None:
     client.cookies.set(ANSWERS_COOKIE, "RS1-garbage")
     response = client.get("/faq")
     assert response.status_code == 200 and "your-place" not in response.text
+
+
+def test_the_summary_is_made_from_the_answers_in_the_browser(client: TestClient) -> None:
+    _walk(client)
+    response = client.get("/summary")
+    assert response.status_code == 200
+    page = plain(response.text)
+    assert "$600" in page or "600" in page
+    assert "skipped" not in page.lower()
+    assert "Conservative care, or wait and see" in page
+
+
+def test_the_summary_names_the_steps_the_person_skipped(client: TestClient) -> None:
+    client.get("/screening?checked=yes")
+    client.get(COSTS)
+    page = plain(client.get("/summary").text)
+    assert "skipped" in page.lower()
+    assert "Is this for me" in page and "What matters to me" in page
+    download = client.get("/summary?download=yes")
+    assert "attachment" in download.headers["content-disposition"]
