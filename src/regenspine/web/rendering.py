@@ -25,6 +25,7 @@ from regenspine.web.labels import (
     basis_label,
     certainty_label,
     evidence_label,
+    question_names,
     words,
 )
 
@@ -95,7 +96,6 @@ class ListedSource:
     kind: str
     year: int | None
     href: str | None
-    seed_file: str | None
     note: str | None
 
 
@@ -131,7 +131,6 @@ def listed_source(number: int, source: Source) -> ListedSource:
         kind=SOURCE_KIND_LABELS.get(source.kind, source.kind),
         year=source.year,
         href=href,
-        seed_file=source.seed_file,
         note=source.note,
     )
 
@@ -147,8 +146,9 @@ def day(value: dt.date) -> str:
 
 
 def field_label(name: str) -> str:
-    """A form field's name as words for the error summary: `imaging.disc_bulge` -> "Disc bulge"."""
-    return words(name.rsplit(".", 1)[-1])
+    """A form field's name as words for the error summary: the public question's plain name,
+    else the name itself in words (`imaging.disc_bulge` -> "Disc bulge")."""
+    return question_names().get(name) or words(name.rsplit(".", 1)[-1])
 
 
 def without_field(message: str, name: str) -> str:

@@ -16,7 +16,7 @@ from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
-from regenspine.web.forms.fields import FormFields, problems_by_field
+from regenspine.web.forms.fields import FormFields, plain_problems
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,7 +76,7 @@ async def screening_result(request: Request) -> HTMLResponse:
     try:
         profile = screening_form.profile_from_form(form)
     except InvalidInput as problem:
-        context = {**_questions(), "submitted": form, "errors": problems_by_field(problem)}
+        context = {**_questions(), "submitted": form, "errors": plain_problems(problem)}
         return render(request, "pages/screening_form.html.j2", context, status_code=422)
     result = screen_candidate(profile)
     context = {

@@ -16,7 +16,7 @@ from regenspine.decision_aid.options import compare_options, option_titles, pars
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
-from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
+from regenspine.web.forms.fields import FormFields, picks, plain_problems, text
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ def options_page(request: Request) -> HTMLResponse:
             registry = similar_patients(request, chosen.value, parse_severity(severity))
         context["comparison"] = compare_options(chosen, registry)
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context["errors"] = plain_problems(problem)
         return render(request, "pages/options.html.j2", context, status_code=422)
     return render(request, "pages/options.html.j2", context)
 
@@ -81,6 +81,6 @@ def costs_page(request: Request) -> HTMLResponse:
     try:
         context["estimate"] = estimate_costs(cost_query(**cost_answers(form)))
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context["errors"] = plain_problems(problem)
         return render(request, "pages/costs.html.j2", context, status_code=422)
     return render(request, "pages/costs.html.j2", context)

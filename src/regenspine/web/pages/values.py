@@ -30,7 +30,7 @@ from regenspine.web.forms.fields import (
     FieldReader,
     FormFields,
     choice,
-    problems_by_field,
+    plain_problems,
     text,
     yes_or_no,
 )
@@ -106,7 +106,7 @@ async def values_result(request: Request) -> HTMLResponse:
     try:
         answers = values_answers(form)
     except InvalidInput as problem:
-        context = {**_form_context(form, profile), "errors": problems_by_field(problem)}
+        context = {**_form_context(form, profile), "errors": plain_problems(problem)}
         return render(request, "pages/values_form.html.j2", context, status_code=422)
     context = {
         "result": clarify_values(answers),
