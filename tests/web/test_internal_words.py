@@ -46,10 +46,32 @@ CASES: dict[str, tuple[str, str, Any]] = {
         "/screening",
         candidate_form(red_flags="saddle_anesthesia"),
     ),
+    # One result page per screening category, each with its reasons and next steps.
+    "screening-specialist": (
+        "POST",
+        "/screening",
+        candidate_form(region="cervical", symptoms=["hand_clumsiness", "arm_pain"]),
+    ),
+    "screening-not-suitable": (
+        "POST",
+        "/screening",
+        candidate_form(contraindications=["active_infection", "pregnancy"], general_health="poor"),
+    ),
+    "screening-surgical": (
+        "POST",
+        "/screening",
+        candidate_form(severity="severe", region="thoracic", imaging__instability="yes"),
+    ),
+    "screening-conservative": ("POST", "/screening", candidate_form(conservative_care_weeks="2")),
     "screening-missing": ("POST", "/screening", {}),
     "screening-wrong": ("POST", "/screening", WRONG_SCREENING),
     "screening-unknown-flag": ("GET", "/screening?checked=yes&red_flags=no_such_flag", None),
     "values-result": ("POST", "/values", {**values_form(), "profile": PROFILE}),
+    "values-result-unsure": (
+        "POST",
+        "/values",
+        {**values_form(rating="0", sure="no", leaning="unsure"), "profile": PROFILE},
+    ),
     "values-start": ("POST", "/values", {"stage": "start", "profile": PROFILE}),
     "values-missing": ("POST", "/values", {"profile": PROFILE}),
     "values-wrong": ("POST", "/values", WRONG_VALUES),

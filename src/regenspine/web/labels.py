@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from regenspine.decision_aid.option_content import Certainty
+from regenspine.decision_aid.evidence_terms import CERTAINTY_LABELS as CERTAINTY_LABELS
+from regenspine.decision_aid.evidence_terms import certainty_label as certainty_label
 from regenspine.decision_aid.values import load_values_catalogue
 from regenspine.knowledge import EvidenceLevel
 
@@ -18,14 +19,6 @@ EVIDENCE_LABELS: dict[EvidenceLevel, str] = {
     EvidenceLevel.observational: "Observational study",
     EvidenceLevel.expert_opinion: "Expert opinion or patient education",
     EvidenceLevel.marketing_claim: "Marketing claim",
-}
-
-CERTAINTY_LABELS: dict[Certainty, str] = {
-    Certainty.high: "High certainty",
-    Certainty.moderate: "Moderate certainty",
-    Certainty.low: "Low certainty",
-    Certainty.very_low: "Very low certainty",
-    Certainty.no_data: "No data",
 }
 
 SOURCE_KIND_LABELS: dict[str, str] = {
@@ -62,11 +55,6 @@ def choices_of(
 def evidence_label(level: str) -> str:
     """The evidence level in words, e.g. `rct` -> "Randomised trial"."""
     return EVIDENCE_LABELS[EvidenceLevel(level)]
-
-
-def certainty_label(level: str) -> str:
-    """The certainty level in words, e.g. `very_low` -> "Very low certainty"."""
-    return CERTAINTY_LABELS[Certainty(level)]
 
 
 def words(identifier: str) -> str:
