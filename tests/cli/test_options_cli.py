@@ -142,3 +142,18 @@ def test_other_currencies_are_refused_naming_usd() -> None:
     assert result.exit_code == 2
     assert "--currency" in result.stderr
     assert "USD" in result.stderr
+
+
+def test_options_table_shows_certainty_in_words_and_json_keeps_the_codes() -> None:
+    result = runner.invoke(app, ["options"])
+    assert result.exit_code == 0, result.stderr
+    assert "Certainty: No data" in result.stdout
+    assert "Very low certainty:" in result.stdout
+    for code in ("no_data", "very_low"):
+        assert code not in result.stdout
+    certainties = {
+        outcome["certainty"]
+        for option in run_json("options")["options"]
+        for outcome in option["outcomes"]
+    }
+    assert "no_data" in certainties

@@ -39,7 +39,8 @@ def _everything() -> JourneyAnswers:
 def test_the_steps_are_numbered_one_to_six_in_the_order_the_issue_gives() -> None:
     assert [step.number for step in STEPS] == [1, 2, 3, 4, 5, 6]
     assert [step.key for step in STEPS] == list(StepKey)
-    assert STEPS[0].path == "/check" and STEPS[-1].path == "/summary"
+    assert STEPS[0].path == "/check"
+    assert STEPS[-1].path == "/summary"
 
 
 def test_nothing_answered_skips_every_step_but_the_summary_and_starts_at_step_one() -> None:

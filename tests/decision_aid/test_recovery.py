@@ -163,7 +163,13 @@ def test_ics_parses_back_with_all_day_events_for_phases_window_and_visits() -> N
         assert not isinstance(event.decoded("dtstart"), dt.datetime)
         assert event.decoded("dtstamp") == STAMP
         assert "For education only" in str(event["description"])
-        assert "Sources: " in str(event["description"])
+        assert "Sources:\n- " in str(event["description"])
+    # Sources by their titles, as a patient reads them; ids stay in the data.
+    first = build_recovery_plan(dt.date(2026, 1, 31)).phases[0]
+    described = str(events[f"2026-01-31-phase-{first.id}@regenspine"]["description"])
+    for source_id in first.sources:
+        assert f"- {load_knowledge().source(source_id).title}" in described
+        assert source_id not in described
 
 
 def test_ics_uids_are_stable_across_exports_and_differ_per_procedure_date() -> None:

@@ -105,9 +105,10 @@ def test_a_person_walks_the_six_steps_and_the_answers_reach_the_summary(tab: Tab
     page.get_by_role("button", name="See the result").click()
     _step(tab, 2, "step-2-result")
     assert page.locator("#result-title").inner_text() == "Candidate"
-    assert "did not know how much of the narrowing is bone" in page.locator(
-        "#unknown-bony_compression_percent"
-    ).inner_text()
+    assert (
+        "did not know how much of the narrowing is bone"
+        in page.locator("#unknown-bony_compression_percent").inner_text()
+    )
 
     page.get_by_role("link", name="Next: compare the options for the low back").click()
     _step(tab, 3, "step-3-options")

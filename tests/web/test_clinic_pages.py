@@ -57,7 +57,7 @@ def test_an_empty_text_is_shown_next_to_the_field_in_both_faces(client: TestClie
         response = client.post("/claims", data={"text": "   "}, headers=headers)
         assert response.status_code == 422
         assert 'id="f-text-error"' in response.text
-        assert "Text: is empty" in response.text
+        assert "Write something in this box." in response.text
 
 
 def test_the_questions_page_lists_every_question_with_why_and_sources(

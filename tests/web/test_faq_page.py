@@ -50,7 +50,7 @@ def test_an_empty_question_is_shown_next_to_the_box(client: TestClient) -> None:
     response = client.get("/faq", params={"q": " "})
     assert response.status_code == 422
     assert 'id="f-q-error"' in response.text
-    assert "question: is empty" in response.text
+    assert "Write something in this box." in response.text
 
 
 def test_htmx_gets_only_the_tool_section(client: TestClient) -> None:

@@ -60,10 +60,13 @@ def test_answers_follow_the_person_from_step_to_step(client: TestClient) -> None
     _walk(client)
     answers = _answers(client)
     assert answers.red_flags == ()
-    assert answers.profile is not None and answers.profile.age == 66
+    assert answers.profile is not None
+    assert answers.profile.age == 66
     assert answers.options_seen
-    assert answers.costs is not None and str(answers.costs.travel_cost) == "600"
-    assert answers.values is not None and answers.values.leaning == "conservative_care"
+    assert answers.costs is not None
+    assert str(answers.costs.travel_cost) == "600"
+    assert answers.values is not None
+    assert answers.values.leaning == "conservative_care"
 
 
 def test_going_back_shows_the_answers_filled_in(client: TestClient) -> None:
@@ -90,7 +93,8 @@ def test_a_red_flag_kept_in_the_browser_keeps_showing_urgent_care(client: TestCl
 
 def test_the_screening_step_without_answers_still_starts_at_step_one(client: TestClient) -> None:
     response = client.get("/screening", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/check"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/check"
 
 
 def test_the_options_follow_the_region_answered_in_screening(client: TestClient) -> None:
@@ -111,10 +115,13 @@ def test_i_dont_know_answers_are_accepted_and_explained(client: TestClient) -> N
     )
     form["imaging.unknown"] = "yes"
     page = client.post("/screening", data=form).text
-    assert 'id="unknown-severity"' in page and 'id="unknown-imaging"' in page
+    assert 'id="unknown-severity"' in page
+    assert 'id="unknown-imaging"' in page
     assert "did not know how severe" in plain(page)
     profile = _answers(client).profile
-    assert profile is not None and profile.severity is None and not profile.imaging.known
+    assert profile is not None
+    assert profile.severity is None
+    assert not profile.imaging.known
 
 
 def test_not_knowing_the_report_while_ticking_a_finding_is_a_plain_problem(
@@ -142,7 +149,8 @@ def test_the_save_page_gives_a_code_and_a_file_that_bring_the_answers_back(
 
     fresh = TestClient(app)  # type: ignore[arg-type]
     back = fresh.post("/resume", data={"code": code}, follow_redirects=False)
-    assert back.status_code == 303 and back.headers["location"] == "/summary"
+    assert back.status_code == 303
+    assert back.headers["location"] == "/summary"
     assert read_code(back.cookies[ANSWERS_COOKIE]) == saved
 
     other = TestClient(app)  # type: ignore[arg-type]
@@ -181,7 +189,8 @@ def test_start_again_asks_first_and_then_clears_every_answer(client: TestClient)
     assert "Clear my answers" in client.get("/start-again").text
     assert ANSWERS_COOKIE in client.cookies
     response = client.post("/start-again", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/check"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/check"
     assert ANSWERS_COOKIE not in client.cookies
     assert "your-place" not in client.get("/faq").text
 
@@ -189,7 +198,8 @@ def test_start_again_asks_first_and_then_clears_every_answer(client: TestClient)
 def test_a_damaged_cookie_is_treated_as_no_answers(client: TestClient) -> None:
     client.cookies.set(ANSWERS_COOKIE, "RS1-garbage")
     response = client.get("/faq")
-    assert response.status_code == 200 and "your-place" not in response.text
+    assert response.status_code == 200
+    assert "your-place" not in response.text
 
 
 def test_the_summary_is_made_from_the_answers_in_the_browser(client: TestClient) -> None:
@@ -207,6 +217,7 @@ def test_the_summary_names_the_steps_the_person_skipped(client: TestClient) -> N
     client.get(COSTS)
     page = plain(client.get("/summary").text)
     assert "skipped" in page.lower()
-    assert "Is this for me" in page and "What matters to me" in page
+    assert "Is this for me" in page
+    assert "What matters to me" in page
     download = client.get("/summary?download=yes")
     assert "attachment" in download.headers["content-disposition"]

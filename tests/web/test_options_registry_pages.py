@@ -55,12 +55,12 @@ def test_options_without_severity_show_no_registry_line(registry_client: TestCli
     assert SECTION not in response.text
 
 
-def test_unknown_severity_is_refused_naming_the_field(registry_client: TestClient) -> None:
+def test_unknown_severity_is_refused_naming_the_question(registry_client: TestClient) -> None:
     response = registry_client.get("/options", params={"severity": "awful"})
     assert response.status_code == 422
     page = plain(response.text)
-    assert "severity" in page.lower()
-    assert "moderate" in page
+    assert "How severe it is: Choose one of the answers." in page
+    assert "allowed:" not in page
 
 
 def test_a_registry_without_tables_leaves_the_evidence_alone(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def test_a_bad_date_is_shown_next_to_the_field(client: TestClient, value: str) -
     response = client.get(f"/recovery?procedure_date={value}")
     assert response.status_code == 422
     assert 'id="f-procedure_date-error"' in response.text
-    assert "YYYY-MM-DD" in response.text
+    assert "Enter the date as year-month-day, for example 2026-03-02." in response.text
+    assert "YYYY-MM-DD" not in response.text
 
 
 def test_the_calendar_download_holds_every_dated_event(client: TestClient) -> None:
@@ -51,5 +52,6 @@ def test_the_calendar_download_holds_every_dated_event(client: TestClient) -> No
 def test_a_bad_calendar_date_is_an_html_error_page(client: TestClient) -> None:
     response = client.get("/recovery.ics?procedure_date=2026-13-01")
     assert response.status_code == 422
-    assert "procedure_date" in response.text
+    assert "Day of the injection: Enter the date as year-month-day" in response.text
+    assert "procedure_date" not in response.text
     assert response.headers["content-type"].startswith("text/html")

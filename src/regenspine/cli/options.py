@@ -18,6 +18,7 @@ from regenspine.config import get_settings
 from regenspine.decision_aid.comparison_table import CellResult
 from regenspine.decision_aid.cost_data import PriceBasis
 from regenspine.decision_aid.costs import CostEstimate, OptionCost, cost_query, estimate_costs
+from regenspine.decision_aid.evidence_terms import certainty_label
 from regenspine.decision_aid.option_content import Cited
 from regenspine.decision_aid.options import (
     ArmResult,
@@ -176,7 +177,8 @@ def _show_option(out: Console, option: OptionResult) -> None:
         about = (
             f"[bold]{escape(outcome.measure)}[/bold]\nTime: {escape(outcome.time_frame)}\n"
             f"Group: {escape(outcome.group)}\nStudy: {escape(outcome.design)}\n"
-            f"Certainty: {outcome.certainty.value}\n[dim]{', '.join(outcome.sources)}[/dim]"
+            f"Certainty: {certainty_label(outcome.certainty)}\n"
+            f"[dim]{', '.join(outcome.sources)}[/dim]"
         )
         outcomes.add_row(about, numbers)
     out.print(outcomes)
@@ -209,7 +211,9 @@ def cell_text(cell: CellResult) -> str:
             lines.append("[italic]Not a study of spinal stenosis.[/italic]")
         if cell.difference:
             lines.append(f"[italic]{escape(cell.difference)}[/italic]")
-    lines.append(f"Certainty: {cell.certainty.value} [dim]({', '.join(cell.sources)})[/dim]")
+    lines.append(
+        f"Certainty: {certainty_label(cell.certainty)} [dim]({', '.join(cell.sources)})[/dim]"
+    )
     return "\n".join([f"[bold]{escape(cell.measure)}[/bold]", *lines])
 
 
@@ -235,7 +239,7 @@ def _show_comparison(out: Console, comparison: OptionComparison) -> None:
     out.print(f"[bold]How numbers are shown:[/bold] {comparison.rounding_rule}")
     out.print("[bold]Certainty levels:[/bold]")
     for level, meaning in comparison.certainty_rule.items():
-        out.print(f"  {level.value}: {meaning}")
+        out.print(f"  {certainty_label(level)}: {meaning}")
     out.print(
         f"Evidence last reviewed {comparison.evidence_last_reviewed}. {comparison.update_policy}"
     )

@@ -141,7 +141,11 @@ def summary(
     """Write a printable one-page summary (HTML) to take to the doctor visit."""
     parsed = parse_profile(read_json_file(profile, "PROFILE"))
     answers = load_values_file(values) if values is not None else None
-    registry = similar_patients_outcome(parsed.region, parsed.severity)
+    registry = (
+        None
+        if parsed.severity is None
+        else similar_patients_outcome(parsed.region, parsed.severity)
+    )
     # Everything is built and rendered before the file is touched: no half-written page.
     page = render_summary_html(build_summary(parsed, answers, registry=registry))
     write_file_atomically(out, page, "--out")

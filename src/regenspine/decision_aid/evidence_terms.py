@@ -21,6 +21,21 @@ class Certainty(StrEnum):
     no_data = "no_data"
 
 
+# Each level in words, for every face that shows it to a person (the code stays in JSON).
+CERTAINTY_LABELS: dict[Certainty, str] = {
+    Certainty.high: "High certainty",
+    Certainty.moderate: "Moderate certainty",
+    Certainty.low: "Low certainty",
+    Certainty.very_low: "Very low certainty",
+    Certainty.no_data: "No data",
+}
+
+
+def certainty_label(level: str) -> str:
+    """The certainty level in words, e.g. `very_low` -> "Very low certainty"."""
+    return CERTAINTY_LABELS[Certainty(level)]
+
+
 class OutcomeKind(StrEnum):
     """Outcome kinds shared by all options, so like can be compared with like."""
 

@@ -262,4 +262,7 @@ def _all_day_event(
 
 
 def _description(plan: RecoveryPlan, text: str, sources: tuple[str, ...]) -> str:
-    return f"{text}\n\nSources: {', '.join(sources)}\n\n{plan.disclaimer}"
+    # A calendar is read by the patient: sources by their titles, never by their ids.
+    knowledge = load_knowledge()
+    titles = "\n".join(f"- {knowledge.source(source_id).title}" for source_id in sources)
+    return f"{text}\n\nSources:\n{titles}\n\n{plan.disclaimer}"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from regenspine.decision_aid.option_content import Certainty
+from regenspine.decision_aid.evidence_terms import CERTAINTY_LABELS as CERTAINTY_LABELS
+from regenspine.decision_aid.evidence_terms import certainty_label as certainty_label
+from regenspine.decision_aid.values import load_values_catalogue
 from regenspine.knowledge import EvidenceLevel
 
 EVIDENCE_LABELS: dict[EvidenceLevel, str] = {
@@ -16,14 +19,6 @@ EVIDENCE_LABELS: dict[EvidenceLevel, str] = {
     EvidenceLevel.observational: "Observational study",
     EvidenceLevel.expert_opinion: "Expert opinion or patient education",
     EvidenceLevel.marketing_claim: "Marketing claim",
-}
-
-CERTAINTY_LABELS: dict[Certainty, str] = {
-    Certainty.high: "High certainty",
-    Certainty.moderate: "Moderate certainty",
-    Certainty.low: "Low certainty",
-    Certainty.very_low: "Very low certainty",
-    Certainty.no_data: "No data",
 }
 
 SOURCE_KIND_LABELS: dict[str, str] = {
@@ -62,11 +57,6 @@ def evidence_label(level: str) -> str:
     return EVIDENCE_LABELS[EvidenceLevel(level)]
 
 
-def certainty_label(level: str) -> str:
-    """The certainty level in words, e.g. `very_low` -> "Very low certainty"."""
-    return CERTAINTY_LABELS[Certainty(level)]
-
-
 def words(identifier: str) -> str:
     """An identifier as words with a capital: `surgical_evaluation` -> "Surgical evaluation"."""
     text = identifier.replace("_", " ").strip()
@@ -95,3 +85,45 @@ def region_words(region: object) -> str:
     """A stenosis region in everyday words (`lumbar` -> "the low back")."""
     value = getattr(region, "value", region)
     return REGION_WORDS.get(str(value), words(str(value)))
+
+
+# Each public form question by its field name, in a few plain words for error messages.
+QUESTION_NAMES: dict[str, str] = {
+    "age": "Your age",
+    "region": "Where the narrowing is",
+    "severity": "How severe it is",
+    "symptom_weeks": "How long you have had symptoms",
+    "symptoms": "Your symptoms",
+    "worsening_symptoms": "Symptoms that got worse",
+    "red_flags": "Warning signs",
+    "imaging.bony_compression_percent": "How much of the narrowing is bone",
+    "conservative_care_weeks": "Weeks of conservative care",
+    "contraindications": "What applies to you",
+    "general_health": "Your general health",
+    "country": "The country",
+    "option": "The options",
+    "travel_cost": "Travel cost",
+    "companions": "People travelling with you",
+    "nights": "Nights of stay",
+    "nightly_cost": "Lodging cost per night",
+    "procedures": "Number of procedures",
+    "text": "The clinic's text",
+    "q": "Your question",
+    "question": "Your question",
+    "procedure_date": "Day of the injection",
+    "leaning": "Which option you lean toward",
+    "profile": "Your answers from the symptom check",
+    "values": "Your answers about what matters to you",
+}
+
+
+@cache
+def question_names() -> dict[str, str]:
+    """Every public question's plain name, the values questions' names included."""
+    catalogue = load_values_catalogue()
+    names = dict(QUESTION_NAMES)
+    names.update({f"ratings.{item.id}": item.label for item in catalogue.items})
+    names.update(
+        {f"sure.{item.id}": f"The question “{item.question}”" for item in catalogue.sure.items}
+    )
+    return names

@@ -27,6 +27,7 @@ from regenspine.web.labels import (
     basis_label,
     certainty_label,
     evidence_label,
+    question_names,
     region_words,
     words,
 )
@@ -45,9 +46,9 @@ NAV: tuple[tuple[str, str], ...] = (
 
 
 # Pages that belong to a section listed under another address in the navigation.
-NAV_SECTION = {
-    path: "/check" for path in ("/screening", "/options", "/costs", "/values", "/summary", "/save")
-}
+NAV_SECTION = dict.fromkeys(
+    ("/screening", "/options", "/costs", "/values", "/summary", "/save"), "/check"
+)
 
 
 def in_section(nav_path: str, current_path: str) -> bool:
@@ -97,7 +98,6 @@ class ListedSource:
     kind: str
     year: int | None
     href: str | None
-    seed_file: str | None
     note: str | None
 
 
@@ -133,7 +133,6 @@ def listed_source(number: int, source: Source) -> ListedSource:
         kind=SOURCE_KIND_LABELS.get(source.kind, source.kind),
         year=source.year,
         href=href,
-        seed_file=source.seed_file,
         note=source.note,
     )
 
@@ -149,8 +148,9 @@ def day(value: dt.date) -> str:
 
 
 def field_label(name: str) -> str:
-    """A form field's name as words for the error summary: `imaging.disc_bulge` -> "Disc bulge"."""
-    return words(name.rsplit(".", 1)[-1])
+    """A form field's name as words for the error summary: the public question's plain name,
+    else the name itself in words (`imaging.disc_bulge` -> "Disc bulge")."""
+    return question_names().get(name) or words(name.rsplit(".", 1)[-1])
 
 
 def without_field(message: str, name: str) -> str:

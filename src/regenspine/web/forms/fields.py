@@ -18,6 +18,7 @@ from starlette.datastructures import ImmutableMultiDict
 from regenspine.errors import InvalidInput, RegenspineError
 from regenspine.input_problems import allowed_range
 from regenspine.input_problems import bounds as field_bounds
+from regenspine.web.plain_words import plain_problem
 from regenspine.web.plumbing.input_guard import MAX_RECORD_ID, NO_NUL, NUL, RECORD_ID_RANGE
 
 T = TypeVar("T")
@@ -39,13 +40,17 @@ class InvalidForm(InvalidInput):
         listed = list(problems)
         first = listed[0]
         super().__init__(first.field, first.problem, first.allowed)
+        # Each field's problem: as a message naming the field, and as the problem itself.
         self.problems: dict[str, str] = {}
+        self.inputs: dict[str, InvalidInput] = {}
         for problem in listed:
             # A part of the form read as a whole (the screening questions) brings its own list.
             if isinstance(problem, InvalidForm):
                 self.problems.update(problem.problems)
+                self.inputs.update(problem.inputs)
             else:
                 self.problems[problem.field] = problem.message
+                self.inputs[problem.field] = problem
 
 
 class FieldReader:
@@ -154,6 +159,13 @@ def problems_by_field(error: InvalidInput) -> dict[str, str]:
     if isinstance(error, InvalidForm):
         return dict(error.problems)
     return {error.field: error.message}
+
+
+def plain_problems(error: InvalidInput) -> dict[str, str]:
+    """Every problem of a form error in plain words, by field name, for a patient's page."""
+    if isinstance(error, InvalidForm):
+        return {name: plain_problem(problem) for name, problem in error.inputs.items()}
+    return {error.field: plain_problem(error)}
 
 
 def optional_date(form: FormFields, name: str) -> dt.date | None:

@@ -17,7 +17,7 @@ from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
-from regenspine.web.forms.fields import FormFields, problems_by_field
+from regenspine.web.forms.fields import FormFields, plain_problems
 from regenspine.web.journey import answers_of, keep_answers
 from regenspine.web.rendering import render
 
@@ -107,7 +107,7 @@ async def screening_result(request: Request) -> Response:
     try:
         profile = screening_form.profile_from_form(form)
     except InvalidInput as problem:
-        context = {**_questions(journey), "submitted": form, "errors": problems_by_field(problem)}
+        context = {**_questions(journey), "submitted": form, "errors": plain_problems(problem)}
         return render(request, "pages/screening_form.html.j2", context, status_code=422)
     # Red flags ticked in step 1 travel with the form too, so the check works without cookies.
     journey = journey.model_copy(update={"profile": profile, "red_flags": tuple(profile.red_flags)})

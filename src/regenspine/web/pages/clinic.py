@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimFinding, check_claims
 from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
-from regenspine.web.forms.fields import problems_by_field
+from regenspine.web.forms.fields import plain_problems
 from regenspine.web.rendering import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +47,7 @@ async def claims_result(request: Request) -> HTMLResponse:
     try:
         check = check_claims(pasted)
     except InvalidInput as problem:
-        context = {"text": pasted, "errors": problems_by_field(problem)}
+        context = {"text": pasted, "errors": plain_problems(problem)}
         return _claims_page(request, context, status_code=422)
     return _claims_page(request, {"text": pasted, "check": check})
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
 from regenspine.errors import InvalidInput
-from regenspine.web.forms.fields import problems_by_field, text
+from regenspine.web.forms.fields import plain_problems, text
 from regenspine.web.rendering import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +27,6 @@ def faq_page(request: Request) -> HTMLResponse:
     try:
         context["result"] = answer_question(question, top=top)
     except InvalidInput as problem:
-        context["errors"] = {"q": problems_by_field(problem).popitem()[1]}
+        context["errors"] = {"q": plain_problems(problem).popitem()[1]}
         return render(request, template, context, status_code=422)
     return render(request, template, context)

@@ -18,7 +18,7 @@ from regenspine.decision_aid.options import compare_options, option_titles, pars
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
-from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
+from regenspine.web.forms.fields import FormFields, picks, plain_problems, text
 from regenspine.web.journey import answers_of, keep_answers
 from regenspine.web.rendering import render
 
@@ -67,7 +67,7 @@ def options_page(request: Request) -> Response:
             registry = similar_patients(request, chosen.value, parse_severity(severity))
         context["comparison"] = compare_options(chosen, registry)
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context["errors"] = plain_problems(problem)
         return render(request, "pages/options.html.j2", context, status_code=422)
     response = render(request, "pages/options.html.j2", context)
     keep_answers(request, response, journey)
@@ -113,7 +113,7 @@ def costs_page(request: Request) -> Response:
         query = cost_query(**cost_answers(form))
         context["estimate"] = estimate_costs(query)
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context["errors"] = plain_problems(problem)
         return render(request, "pages/costs.html.j2", context, status_code=422)
     if asked:
         journey = journey.model_copy(update={"costs": query})

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
-from regenspine.web.forms.fields import calendar_date, problems_by_field
+from regenspine.web.forms.fields import calendar_date, plain_problems
 from regenspine.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ def recovery_page(request: Request) -> HTMLResponse:
     try:
         context["plan"] = build_recovery_plan(calendar_date(form, FIELD))
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context["errors"] = plain_problems(problem)
         return render(request, "pages/recovery.html.j2", context, status_code=422)
     return render(request, "pages/recovery.html.j2", context)
 

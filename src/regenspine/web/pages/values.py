@@ -33,7 +33,7 @@ from regenspine.web.forms.fields import (
     FieldReader,
     FormFields,
     choice,
-    problems_by_field,
+    plain_problems,
     text,
     yes_or_no,
 )
@@ -152,7 +152,7 @@ async def values_result(request: Request) -> Response:
     try:
         answers = values_answers(form)
     except InvalidInput as problem:
-        context = {**_form_context(form, journey), "errors": problems_by_field(problem)}
+        context = {**_form_context(form, journey), "errors": plain_problems(problem)}
         return render(request, "pages/values_form.html.j2", context, status_code=422)
     journey = journey.model_copy(update={"values": answers})
     context = {

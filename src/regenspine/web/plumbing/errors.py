@@ -9,11 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from regenspine.errors import RegenspineError
+from regenspine.errors import InvalidInput, RegenspineError
+from regenspine.web.plain_words import plain_problem
 from regenspine.web.plumbing.validation import validation_error_body
-from regenspine.web.rendering import render
+from regenspine.web.rendering import field_label, render
 
 API_PREFIX = "/api/"
+WORKSPACE_PREFIX = "/clinic/"
 HTTP_ERROR_NAMES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -52,7 +54,19 @@ async def regenspine_error(request: Request, error: Exception) -> Response:
     error = cast(RegenspineError, error)
     if wants_json(request):
         return JSONResponse(error.to_dict(), status_code=error.status)
+    if isinstance(error, InvalidInput) and not for_staff(request):
+        return error_page(request, error.status, plain_message(error))
     return error_page(request, error.status, error.message)
+
+
+def for_staff(request: Request) -> bool:
+    """Whether the page is the clinic's workspace, whose staff read field names and codes."""
+    return request.url.path.startswith(WORKSPACE_PREFIX)
+
+
+def plain_message(error: InvalidInput) -> str:
+    """A bad-input error for a patient: the question's name and what to do, no codes."""
+    return f"{field_label(error.field)}: {plain_problem(error)}"
 
 
 async def request_validation_error(request: Request, error: Exception) -> Response:
@@ -62,6 +76,9 @@ async def request_validation_error(request: Request, error: Exception) -> Respon
     body = validation_error_body(error, request)
     if wants_json(request):
         return JSONResponse(body, status_code=422)
+    if not for_staff(request):
+        problem = InvalidInput(str(body["field"]), str(body["detail"]), body["allowed"])
+        return error_page(request, 422, plain_message(problem))
     return error_page(request, 422, str(body["detail"]))
 
 
