@@ -12,7 +12,12 @@ from regenspine.analytics.similar_patients import available_registry_outcome
 from regenspine.decision_aid.cost_data import load_cost_data
 from regenspine.decision_aid.costs import cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Region
-from regenspine.decision_aid.options import compare_options, option_titles, parse_region
+from regenspine.decision_aid.options import (
+    OptionResult,
+    compare_options,
+    option_titles,
+    parse_region,
+)
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
@@ -34,6 +39,27 @@ def similar_patients(request: Request, region: str, severity: str) -> RegistryOu
     return available_registry_outcome(registry, region, severity, date.today())
 
 
+def shown_sources(option: OptionResult) -> tuple[str, ...]:
+    """Every source the option's details cite, in the order they are shown, without repeats."""
+    texts = (
+        *option.involves,
+        *option.time_and_visits,
+        *option.recovery,
+        *option.benefits,
+        *option.harms,
+        *option.unknowns,
+        option.fda_status,
+        option.coverage,
+    )
+    cited = [sid for cell in option.cells for sid in cell.sources]
+    cited += [sid for item in texts for sid in item.sources]
+    cited += [sid for cost in option.cost_ranges for sid in cost.sources]
+    cited += [sid for outcome in option.outcomes for sid in outcome.sources]
+    if option.registry:
+        cited += option.registry.sources
+    return tuple(dict.fromkeys(cited))
+
+
 @router.get("/options", response_class=HTMLResponse)
 def options_page(request: Request) -> HTMLResponse:
     """Every option in equal detail for one region, outcomes as x of 100 people with icons;
@@ -51,7 +77,9 @@ def options_page(request: Request) -> HTMLResponse:
         registry = None
         if severity:
             registry = similar_patients(request, chosen.value, parse_severity(severity))
-        context["comparison"] = compare_options(chosen, registry)
+        comparison = compare_options(chosen, registry)
+        context["comparison"] = comparison
+        context["option_sources"] = {o.id: shown_sources(o) for o in comparison.options}
     except InvalidInput as problem:
         context["errors"] = problems_by_field(problem)
         return render(request, "pages/options.html.j2", context, status_code=422)
