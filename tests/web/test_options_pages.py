@@ -89,8 +89,6 @@ def test_the_neck_page_has_its_own_rows_and_no_low_back_number(client: TestClien
         assert lumbar_figure not in page, lumbar_figure
 
 
-
-
 def test_an_unknown_region_is_refused_next_to_the_field(client: TestClient) -> None:
     response = client.get("/options?region=knee")
     assert response.status_code == 422
