@@ -123,7 +123,7 @@ def test_every_icon_array_is_drawn_the_same_size_with_its_legend_below(desktop: 
     desktop.open("/options")
     for summary in desktop.page.locator(".option-details > summary").all():
         summary.click()
-    figures = desktop.page.locator(".option-details figure.icon-array")
+    figures = desktop.page.locator(".option-list figure.icon-array")
     assert figures.count() >= 10
     sizes = set()
     for figure in figures.all():
@@ -134,3 +134,17 @@ def test_every_icon_array_is_drawn_the_same_size_with_its_legend_below(desktop: 
         assert legend["y"] >= icons["y"] + icons["height"] - 1
         assert legend["width"] >= icons["width"]
     assert len(sizes) == 1, sizes
+
+
+def test_printing_shows_every_options_details_and_sources(desktop: Tab) -> None:
+    desktop.open("/options")
+    first_source = "#details-{} .option-sources li"
+    options = compare_options("lumbar").options
+    assert not desktop.page.locator(first_source.format(options[0].id)).first.is_visible()
+    desktop.page.emulate_media(media="print")
+    try:
+        for option in options:
+            assert desktop.page.locator(first_source.format(option.id)).first.is_visible()
+        assert desktop.page.locator(".all-sources .source-list li").first.is_visible()
+    finally:
+        desktop.page.emulate_media(media="screen")
