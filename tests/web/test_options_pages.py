@@ -89,14 +89,6 @@ def test_the_neck_page_has_its_own_rows_and_no_low_back_number(client: TestClien
         assert lumbar_figure not in page, lumbar_figure
 
 
-def test_the_common_rows_are_one_table_with_every_option(lumbar_page: str) -> None:
-    assert 'id="common-rows"' in lumbar_page
-    for row in ("improvement", "serious_harm", "another_procedure", "recovery", "cost"):
-        assert f'id="row-{row}"' in lumbar_page
-    assert "44 of 100 with cells" in lumbar_page
-    assert "56 of 100 with a sham shot (comparison)" in lumbar_page
-
-
 def test_an_unknown_region_is_refused_next_to_the_field(client: TestClient) -> None:
     response = client.get("/options?region=knee")
     assert response.status_code == 422

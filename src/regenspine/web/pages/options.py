@@ -14,7 +14,12 @@ from regenspine.decision_aid.cost_data import load_cost_data
 from regenspine.decision_aid.costs import CostQuery, cost_query, estimate_costs
 from regenspine.decision_aid.journey import STEP_BY_KEY, JourneyAnswers, StepKey
 from regenspine.decision_aid.option_content import Region
-from regenspine.decision_aid.options import compare_options, option_titles, parse_region
+from regenspine.decision_aid.options import (
+    OptionResult,
+    compare_options,
+    option_titles,
+    parse_region,
+)
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
@@ -46,6 +51,27 @@ def _region_and_severity(request: Request, journey: JourneyAnswers) -> tuple[str
     return profile.region, profile.severity or ""
 
 
+def shown_sources(option: OptionResult) -> tuple[str, ...]:
+    """Every source the option's details cite, in the order they are shown, without repeats."""
+    texts = (
+        *option.involves,
+        *option.time_and_visits,
+        *option.recovery,
+        *option.benefits,
+        *option.harms,
+        *option.unknowns,
+        option.fda_status,
+        option.coverage,
+    )
+    cited = [sid for cell in option.cells for sid in cell.sources]
+    cited += [sid for item in texts for sid in item.sources]
+    cited += [sid for cost in option.cost_ranges for sid in cost.sources]
+    cited += [sid for outcome in option.outcomes for sid in outcome.sources]
+    if option.registry:
+        cited += option.registry.sources
+    return tuple(dict.fromkeys(cited))
+
+
 @router.get("/options", response_class=HTMLResponse)
 def options_page(request: Request) -> Response:
     """Every option in equal detail for one region, outcomes as x of 100 people with icons;
@@ -65,7 +91,9 @@ def options_page(request: Request) -> Response:
         registry = None
         if severity:
             registry = similar_patients(request, chosen.value, parse_severity(severity))
-        context["comparison"] = compare_options(chosen, registry)
+        comparison = compare_options(chosen, registry)
+        context["comparison"] = comparison
+        context["option_sources"] = {o.id: shown_sources(o) for o in comparison.options}
     except InvalidInput as problem:
         context["errors"] = plain_problems(problem)
         return render(request, "pages/options.html.j2", context, status_code=422)
