@@ -101,3 +101,13 @@ def printed_pages(html: str, folder: Path, chromium: list[str]) -> int:
         timeout=120,
     )
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+def sideways_overflow(tab: Tab) -> int:
+    """How far the page scrolls sideways beyond the viewport's real width, in CSS pixels.
+
+    Not `window.innerWidth`: on a mobile viewport Chromium widens the layout viewport to fit
+    whatever overflows, so innerWidth grows with the page and the check could never fail."""
+    width = VIEWPORTS[tab.name]["viewport"]["width"]
+    scrolled: int = tab.page.evaluate("document.documentElement.scrollWidth")
+    return scrolled - width

@@ -10,6 +10,7 @@ from tests.factories.browser import (
     outside_requests,
     policy_violations,
     serious_accessibility_problems,
+    sideways_overflow,
 )
 from tests.factories.pages import PUBLIC_PAGES, Tab
 
@@ -27,7 +28,7 @@ def test_every_public_page_is_accessible_self_contained_and_fits(tab: Tab, name:
     assert policy_violations(tab) == []
     assert tab.page.locator("footer #disclaimer").is_visible()
     assert tab.page.locator("html").get_attribute("lang") == "en"
-    overflow = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(tab)
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
     assert serious_accessibility_problems(tab) == []
 
@@ -82,7 +83,7 @@ def _step(tab: Tab, number: int, shot: str) -> None:
     assert f"Step {number} of 6" in page.locator("nav.progress").inner_text()
     assert page.locator('nav.progress [aria-current="step"]').count() == 1
     tab.screenshot(shot)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(tab)
     assert overflow <= 0, f"{shot} scrolls sideways by {overflow}px"
     assert serious_accessibility_problems(tab) == []
 
@@ -140,7 +141,7 @@ def test_a_person_walks_the_six_steps_and_the_answers_reach_the_summary(tab: Tab
     assert page.locator("#disclaimer").is_visible()
     assert policy_violations(tab) == []
     assert outside_requests(tab) == []
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(tab)
     assert overflow <= 0, f"the summary scrolls sideways by {overflow}px"
 
     # The answers stay while the person reads elsewhere, and come back filled in.

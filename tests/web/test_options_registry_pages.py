@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.factories.browser import browser_tab, serious_accessibility_problems, serving
+from tests.factories.browser import (
+    browser_tab,
+    serious_accessibility_problems,
+    serving,
+    sideways_overflow,
+)
 from tests.factories.cases import add_cases, responders_and_not
 from tests.factories.pages import plain
 from tests.factories.profiles import candidate_profile
@@ -89,6 +94,6 @@ def test_the_registry_section_is_accessible(registry_app: FastAPI, browser: Any)
         assert response.status == 200
         tab.screenshot("options-registry")
         assert tab.page.locator("#registry-stem_cell_injection").is_visible()
-        overflow = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways_overflow(tab)
         assert overflow <= 0
         assert serious_accessibility_problems(tab) == []

@@ -17,6 +17,7 @@ from tests.factories.browser import (
     policy_violations,
     serious_accessibility_problems,
     serving,
+    sideways_overflow,
 )
 from tests.factories.cases import add_cases, dashboard_cases
 from tests.factories.pages import Tab
@@ -42,7 +43,7 @@ def checked_page(tab: Tab, label: str) -> None:
     assert outside_requests(tab) == [], label
     assert policy_violations(tab) == [], label
     assert tab.page.locator("footer #disclaimer").is_visible(), label
-    overflow = tab.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways_overflow(tab)
     assert overflow <= 0, f"{label} scrolls sideways by {overflow}px"
     assert serious_accessibility_problems(tab) == [], label
 
