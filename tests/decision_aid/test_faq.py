@@ -153,17 +153,21 @@ def test_how_long_until_i_feel_better_gets_the_time_to_results_answer_first() ->
     assert result.answers[0].answer.startswith("How soon any change shows varies a lot.")
 
 
-def test_the_question_asked_gets_its_direct_answer_first_in_at_least_95_percent() -> None:
-    topic_ids = {topic.id for topic in load_knowledge().topics}
-    assert len(FIRST) >= 40
-    assert {item["first"] for item in FIRST} <= topic_ids
-    misses = [
-        (item["q"], _first_topic(item["q"]))
-        for item in FIRST
-        if _first_topic(item["q"]) != item["first"]
+def _first_answer_misses(items: list[dict[str, str]]) -> list[tuple[str, str | None]]:
+    return [
+        (item["q"], first) for item in items if (first := _first_topic(item["q"])) != item["first"]
     ]
-    accuracy = 1 - len(misses) / len(FIRST)
-    assert accuracy >= 0.95, f"first-answer accuracy {accuracy:.2%}; misses: {misses}"
+
+
+@pytest.mark.parametrize(("part", "floor"), [("asked", 0.95), ("unseen", 0.55)])
+def test_the_question_asked_gets_its_direct_answer_first(part: str, floor: float) -> None:
+    items = FIRST[part]
+    topic_ids = {topic.id for topic in load_knowledge().topics}
+    assert len(items) >= 20
+    assert {item["first"] for item in items} <= topic_ids
+    misses = _first_answer_misses(items)
+    accuracy = 1 - len(misses) / len(items)
+    assert accuracy >= floor, f"first-answer accuracy {accuracy:.2%}; misses: {misses}"
 
 
 def test_a_typical_question_lifts_its_topic_only_when_asked_nearly_that_way() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from pydantic import BaseModel, Field
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 from regenspine.decision_aid.faq_index import (
     FaqIndex,
     build_index,
+    expanded_words,
     index_inputs,
     read_vocabulary,
     stem,
@@ -85,13 +85,8 @@ def fresh_index() -> FaqIndex:
 
 def _query_terms(question: str, index: FaqIndex) -> tuple[list[str], list[str]]:
     """The question's own stemmed words, and those words plus their domain synonyms."""
-    lowered = question.lower()
-    own = stem(words_of(lowered, index.stopwords))
-    expanded = list(own)
-    for phrase, replacements in index.synonyms.items():
-        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
-            expanded += stem(words_of(" ".join(replacements), index.stopwords))
-    return own, expanded
+    own = stem(words_of(question.lower(), index.stopwords))
+    return own, stem(expanded_words(question, index.vocabulary))
 
 
 def _source_refs(fact: Fact, knowledge: KnowledgeBase) -> list[SourceRef]:

@@ -61,6 +61,11 @@ class FaqIndex:
     ask_topics: tuple[str, ...]
     ask_documents: tuple[tuple[str, ...], ...]
 
+    @property
+    def vocabulary(self) -> FaqVocabulary:
+        """The stopwords and synonyms the index was built with."""
+        return FaqVocabulary(self.stopwords, self.synonyms)
+
     def asked_topics(self, stems: list[str]) -> dict[str, float]:
         """How closely the question is asked the way each topic's typical questions are.
 
@@ -124,6 +129,16 @@ def index_inputs(knowledge: KnowledgeBase, vocabulary: FaqVocabulary) -> IndexIn
         ask_topics=tuple(topic for topic, _ in asks),
         ask_words=tuple(tuple(words_of(ask, vocabulary.stopwords)) for _, ask in asks),
     )
+
+
+def expanded_words(text: str, vocabulary: FaqVocabulary) -> tuple[str, ...]:
+    """The text's words, then the domain words its everyday phrases stand for (synonyms)."""
+    lowered = text.lower()
+    words = words_of(lowered, vocabulary.stopwords)
+    for phrase, replacements in vocabulary.synonyms.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            words += words_of(" ".join(replacements), vocabulary.stopwords)
+    return tuple(words)
 
 
 def build_index(inputs: IndexInputs) -> FaqIndex:
