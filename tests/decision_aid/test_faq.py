@@ -159,15 +159,15 @@ def _first_answer_misses(items: list[dict[str, str]]) -> list[tuple[str, str | N
     ]
 
 
-@pytest.mark.parametrize(("part", "floor"), [("asked", 0.95), ("unseen", 0.55)])
-def test_the_question_asked_gets_its_direct_answer_first(part: str, floor: float) -> None:
+# At most this many misses: 2 of 40 asked (95%); 9 of 20 unseen (was 14 before the asks).
+@pytest.mark.parametrize(("part", "most_misses"), [("asked", 2), ("unseen", 9)])
+def test_the_question_asked_gets_its_direct_answer_first(part: str, most_misses: int) -> None:
     items = FIRST[part]
     topic_ids = {topic.id for topic in load_knowledge().topics}
     assert len(items) >= 20
     assert {item["first"] for item in items} <= topic_ids
     misses = _first_answer_misses(items)
-    accuracy = 1 - len(misses) / len(items)
-    assert accuracy >= floor, f"first-answer accuracy {accuracy:.2%}; misses: {misses}"
+    assert len(misses) <= most_misses, f"{len(misses)} of {len(items)} missed: {misses}"
 
 
 def test_a_typical_question_lifts_its_topic_only_when_asked_nearly_that_way() -> None:
