@@ -1,8 +1,9 @@
-"""`python -m bench [--only report,fhir,startup] [--sizes ...] [--fhir-sizes ...] [--repeat 3]`.
+"""`python -m bench [--only report,fhir,startup,claims] [--sizes ...] [--repeat 3] ...`.
 
 The report against its floor (`--sizes`), FHIR export and import against the floor of raw
 inserts (`--fhir-sizes`; see `bench.fhir`), and the start-up of `regenspine --help` and
-`regenspine faq` (see `bench.startup`). For each report size: the cached synthetic
+`regenspine faq` (see `bench.startup`), and the claims checker on a long paste beside its
+floor (see `bench.claims`). For each report size: the cached synthetic
 registry (generated on first use), then the best of `repeat` runs of `regenspine report --json`
 and of the floor query (`bench.floor`), each as a command of its own with its wall time and
 peak memory, the report's own steps in-process, and a check that both give the same responder
@@ -22,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench.claims import bench_claims, print_claims
 from bench.fhir import bench_fhir, fhir_goals, print_fhir
 from bench.measure import MIB, Run, best_of, file_size, measure
 from bench.registries import AS_OF, CACHE, REGENSPINE, prepared_registry
@@ -142,7 +144,9 @@ def main() -> None:
     """Parse the options, measure every size, print and save the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--only", default="report,fhir,startup", help="any of report, fhir and startup"
+        "--only",
+        default="report,fhir,startup,claims",
+        help="any of report, fhir, startup and claims",
     )
     parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
     parser.add_argument("--fhir-sizes", default=",".join(str(size) for size in FHIR_SIZES))
@@ -172,6 +176,9 @@ def main() -> None:
     if "startup" in only:
         saved["startup"] = bench_startup(options.repeat)
         print_startup(saved["startup"])
+    if "claims" in only:
+        saved["claims"] = bench_claims(options.repeat)
+        print_claims(saved["claims"])
     CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / f"results-{'-'.join(sorted(only))}.json"
     target.write_text(json.dumps(saved, indent=2) + "\n")

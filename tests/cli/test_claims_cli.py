@@ -27,9 +27,9 @@ def test_check_claims_json_from_a_file_lists_findings_with_marked_excerpts() -> 
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     assert payload["disclaimer"] == load_knowledge().text("disclaimer")
-    assert payload["content_flags"] == len(payload["findings"]) == 22
+    assert payload["content_flags"] == sum(flag["count"] for flag in payload["flags"]) == 22
     assert "There is «no risk» of rejection or allergic reaction." in {
-        finding["marked_excerpt"] for finding in payload["findings"]
+        quote["marked_excerpt"] for flag in payload["flags"] for quote in flag["examples"]
     }
     assert [item["slug"] for item in payload["missing"]] == ["missing-investigational-status"]
     assert {source["id"] for source in payload["sources"]} >= {"fda-2021-consumer-info"}
@@ -78,6 +78,33 @@ def test_bad_input_exits_2_with_one_stderr_line(
     assert lines[0].startswith(message)
     assert "(allowed: " in lines[0]
     assert result.stdout == ""
+
+
+def test_a_file_or_input_over_the_cap_is_refused_naming_the_file_and_the_limit(
+    tmp_path: Path,
+) -> None:
+    long_file = tmp_path / "offer.txt"
+    long_file.write_text("Our cells cure stenosis. " * 4_001, encoding="utf-8")
+    for arguments, stdin, where in (
+        (["check-claims", str(long_file)], None, str(long_file)),
+        (["check-claims", "-"], long_file.read_text(encoding="utf-8"), "standard input"),
+    ):
+        result = runner.invoke(app, arguments, input=stdin)
+        assert result.exit_code == 2
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(
+            f"error: FILE: {where} has more than the limit of 100,000 characters (allowed: "
+        )
+        assert result.stdout == ""
+
+
+def test_a_repeated_sign_is_printed_once_with_its_count() -> None:
+    text = "Our cells cure stenosis. " * 30
+    result = runner.invoke(app, ["check-claims", "-"], input=text)
+    out = _flat(result.stdout)
+    assert out.count("Claims to cure or reverse the condition") == 1
+    assert "found 30 times, the first 3 quoted" in out
+    assert out.count("“Our cells cure stenosis.”") == 3
 
 
 def test_folder_and_binary_file_are_refused(tmp_path: Path) -> None:

@@ -93,3 +93,11 @@ def test_facts_print_the_detail_under_the_plain_statement() -> None:
     assert chosen["conservative_care.what_it_is"]["detail"].startswith("Conservative care means")
     text = CliRunner().invoke(app, ["facts", "conservative_care"]).stdout
     assert "More detail:" in " ".join(text.split())
+
+
+def test_faq_prints_the_best_answer_first_and_the_others_under_more_answers() -> None:
+    result = runner.invoke(app, ["faq", "How long until I feel better?"])
+    assert result.exit_code == 0
+    out = " ".join(result.stdout.split())
+    best = out.index("Best answer 1. When results might show")
+    assert best < out.index("More answers 2. ")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from regenspine.decision_aid.claims import (
     EXCERPT_LENGTH,
+    MAX_EXAMPLES,
+    MAX_TEXT_LENGTH,
     check_claims,
     load_claim_rulebook,
     sentence_spans,
@@ -18,6 +21,7 @@ from regenspine.knowledge import load_knowledge
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = FIXTURES / "seeds"
 CLINIC_TEXTS = FIXTURES / "clinic_texts"
+EVAL = yaml.safe_load((Path(__file__).parent / "claims_eval.yaml").read_text(encoding="utf-8"))
 # Adding the three statements R13 looks for keeps these one-line examples about one rule.
 HONEST_TAIL = (
     " The treatment is investigational and not FDA approved. Risks include infection and bleeding."
@@ -29,7 +33,7 @@ def _seed(number: int) -> str:
 
 
 def _rule_ids(text: str) -> list[str]:
-    return [finding.rule_id for finding in check_claims(text).findings]
+    return [flag.rule_id for flag in check_claims(text).flags]
 
 
 # One marketing-style sentence per rule, each of our own making.
@@ -120,7 +124,8 @@ def test_negated_hedged_or_warning_sentences_are_not_flagged(rule_id: str, sente
 def test_every_rule_in_the_data_has_a_hit_example() -> None:
     rulebook = load_claim_rulebook()
     rule_ids = {rule.id for rule in rulebook.rules} | {rulebook.many_conditions.id}
-    assert rule_ids == {rule_id for rule_id, _ in HITS} | {"R10"}
+    examples = {rule_id for rule_id, _ in HITS} | {item["rule"] for item in EVAL["flags"]}
+    assert rule_ids == examples
     assert {rule.id for rule in rulebook.missing_statements} == {"R13"}
 
 
@@ -139,11 +144,10 @@ def test_many_unrelated_diseases_counts_distinct_conditions_against_the_threshol
     three = "Our cells also treat autism, Parkinson's disease and COPD."
     assert "R10" not in _rule_ids(two + HONEST_TAIL)
     result = check_claims(three + HONEST_TAIL)
-    [finding] = [item for item in result.findings if item.rule_id == "R10"]
-    assert finding.matched == "autism, Parkinson's disease, COPD or lung disease"
-    assert finding.marked_excerpt == (
-        "Our cells also treat «autism, Parkinson's disease and COPD»."
-    )
+    [flag] = [item for item in result.flags if item.rule_id == "R10"]
+    [quote] = flag.examples
+    assert quote.matched == "autism, Parkinson's disease, COPD or lung disease"
+    assert quote.marked_excerpt == ("Our cells also treat «autism, Parkinson's disease and COPD».")
     # The same disease named twice is still one disease.
     assert "R10" not in _rule_ids("Autism. Autism again. Parkinson's." + HONEST_TAIL)
 
@@ -162,8 +166,9 @@ def test_missing_statements_are_reported_and_a_denial_does_not_count_as_a_risk_s
 def test_excerpt_is_the_sentence_trimmed_around_the_match_with_offsets() -> None:
     padding = "word " * 80
     text = f"Intro sentence. {padding}we guarantee results {padding}end. Next sentence."
-    [finding] = check_claims(text + HONEST_TAIL).findings
-    assert finding.rule_id == "R3"
+    [flag] = check_claims(text + HONEST_TAIL).flags
+    assert flag.rule_id == "R3"
+    [finding] = flag.examples
     assert text[finding.start : finding.end] == "guarantee"
     assert finding.excerpt[finding.excerpt_start : finding.excerpt_end] == "guarantee"
     assert len(finding.excerpt) <= EXCERPT_LENGTH + 2
@@ -196,7 +201,7 @@ def test_broker_seed_004_gets_many_flags_including_the_known_claims() -> None:
         "R13": 1,
         "R15": 2,
     }
-    excerpts = {(item.rule_id, item.excerpt) for item in result.findings}
+    excerpts = {(flag.rule_id, quote.excerpt) for flag in result.flags for quote in flag.examples}
     assert ("R2", "There is no risk of rejection or allergic reaction.") in excerpts
     assert ("R2", "This is one of the safest medical procedures you can have.") in excerpts
     assert any(rule == "R5" and "fear of surgery" in excerpt for rule, excerpt in excerpts)
@@ -206,7 +211,7 @@ def test_broker_seed_004_gets_many_flags_including_the_known_claims() -> None:
 
 def test_cautious_seed_003_gets_no_flags_and_states_everything() -> None:
     result = check_claims(_seed(3))
-    assert result.findings == []
+    assert result.flags == []
     assert result.missing == []
 
 
@@ -229,14 +234,14 @@ def test_other_seeds_get_exactly_the_flags_read_by_hand(
 @pytest.mark.parametrize("name", ["balanced_clinic_page.txt", "balanced_patient_guide.txt"])
 def test_balanced_texts_get_no_content_flags_and_miss_nothing(name: str) -> None:
     result = check_claims((CLINIC_TEXTS / name).read_text(encoding="utf-8"))
-    assert [finding.marked_excerpt for finding in result.findings] == []
+    assert [flag.examples[0].marked_excerpt for flag in result.flags] == []
     assert result.missing == []
     assert result.note.startswith("0 warning sign(s) in the text and 0 missing statement(s).")
 
 
 def test_marketing_offer_fixture_hits_every_rule() -> None:
     result = check_claims((CLINIC_TEXTS / "marketing_offer.txt").read_text(encoding="utf-8"))
-    expected = {f"R{number}" for number in range(1, 17)}
+    expected = {f"R{number}" for number in range(1, 20)}
     assert set(result.counts) == expected
     assert result.counts["R13"] == 3
 
@@ -245,7 +250,7 @@ def test_result_carries_disclaimer_and_resolved_sources() -> None:
     result = check_claims(_seed(4))
     knowledge = load_knowledge()
     assert result.disclaimer == knowledge.text("disclaimer")
-    cited = {sid for item in [*result.findings, *result.missing] for sid in item.sources}
+    cited = {sid for item in [*result.flags, *result.missing] for sid in item.sources}
     assert {source.id for source in result.sources} == cited
     assert all(source.where for source in result.sources)
 
@@ -256,9 +261,15 @@ def test_empty_text_is_refused_naming_the_field(text: str) -> None:
         check_claims(text)
 
 
-def test_overlong_text_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="too long"):
-        check_claims("a" * 500_001)
+def test_text_over_the_cap_is_refused_naming_the_field_and_the_limit() -> None:
+    check_claims("a" * MAX_TEXT_LENGTH)
+    with pytest.raises(InvalidInput) as refused:
+        check_claims("a" * (MAX_TEXT_LENGTH + 1))
+    assert refused.value.field == "text"
+    assert refused.value.problem == "has 100,001 characters, more than the limit of 100,000"
+    assert refused.value.allowed == (
+        "the text of a clinic's web page or offer (1 to 100,000 characters)"
+    )
 
 
 def test_every_rule_cites_sources_that_resolve() -> None:
@@ -267,3 +278,47 @@ def test_every_rule_cites_sources_that_resolve() -> None:
     rules = [*rulebook.rules, rulebook.many_conditions, *rulebook.missing_statements]
     for rule in rules:
         assert set(rule.sources) <= known, rule.slug
+
+
+@pytest.mark.parametrize("item", EVAL["flags"], ids=lambda item: item["text"][:40])
+def test_eval_set_marketing_sentence_raises_its_warning_sign(item: dict[str, str]) -> None:
+    assert item["rule"] in _rule_ids(item["text"] + HONEST_TAIL)
+
+
+@pytest.mark.parametrize("item", EVAL["look_alikes"], ids=lambda item: item["text"][:40])
+def test_eval_set_look_alike_does_not_raise_the_warning_sign(item: dict[str, str]) -> None:
+    assert item["rule"] not in _rule_ids(item["text"] + HONEST_TAIL)
+
+
+@pytest.mark.parametrize("item", EVAL["balanced"], ids=lambda item: item["name"])
+def test_eval_set_balanced_text_raises_at_most_one_warning_sign(item: dict[str, str]) -> None:
+    flags = check_claims(item["text"]).flags
+    assert len(flags) <= 1, [flag.examples[0].marked_excerpt for flag in flags]
+
+
+def test_eval_set_has_positives_and_look_alikes_for_every_new_category() -> None:
+    for rule_id in ("R10", "R11", "R17", "R18", "R19"):
+        assert sum(item["rule"] == rule_id for item in EVAL["flags"]) >= 4
+        assert sum(item["rule"] == rule_id for item in EVAL["look_alikes"]) >= 2
+    assert len(EVAL["balanced"]) >= 3
+
+
+def test_a_repeated_sign_is_one_flag_with_its_count_and_the_first_quotes() -> None:
+    sentence = "Our cells cure stenosis. "
+    result = check_claims(sentence * 50 + HONEST_TAIL)
+    [flag] = result.flags
+    assert (flag.rule_id, flag.count) == ("R1", 50)
+    assert len(flag.examples) == MAX_EXAMPLES
+    assert [quote.start for quote in flag.examples] == [10, 35, 60]
+    assert result.counts == {"R1": 50}
+    assert result.content_flags == 50
+    assert result.note.startswith("50 warning sign(s)")
+
+
+def test_a_long_paste_without_full_stops_is_checked_in_pieces_and_every_sign_counted() -> None:
+    text = "our cells cure stenosis and " * 3_000
+    result = check_claims(text + HONEST_TAIL)
+    [flag] = result.flags
+    assert flag.count == len(sentence_spans(text))
+    assert all(end - start <= 1_000 for start, end in sentence_spans(text))
+    assert max(len(quote.excerpt) for quote in flag.examples) <= EXCERPT_LENGTH + 2

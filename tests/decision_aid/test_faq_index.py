@@ -119,7 +119,7 @@ def _drop_a_document(data: dict[str, Any]) -> None:
 
 
 STALE_OR_MALFORMED = {
-    "another format": _set("format", 2),
+    "another format": _set("format", 1),
     "another key": _set("key", "0" * 64),
     "facts in another order": _swap_first_facts,
     "a document missing": _drop_a_document,
@@ -127,6 +127,8 @@ STALE_OR_MALFORMED = {
     "a stem that is not text": _number_for_a_stem,
     "no lay stems": _set("lay_stems", None),
     "documents not a list": _set("documents", {"a": 1}),
+    "typical questions of other topics": _set("ask_topics", ["risks"]),
+    "a typical question's stems missing": _set("ask_documents", []),
 }
 
 

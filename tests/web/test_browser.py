@@ -199,6 +199,34 @@ def test_faq_answers_update_in_place_with_sources(tab: Tab) -> None:
     assert policy_violations(tab) == []
 
 
+def test_faq_shows_one_best_answer_and_more_answers_on_request(tab: Tab) -> None:
+    tab.open("/faq")
+    tab.page.get_by_label("Your question").fill("How long until I feel better?")
+    tab.page.get_by_role("button", name="Search").click()
+    best = tab.page.locator("#faq-answers .best-answer h3")
+    best.wait_for()
+    assert best.inner_text() == "When results might show"
+    more = tab.page.locator("#faq-answers .more-answers .answer").first
+    assert not more.is_visible()
+    tab.page.get_by_text("More answers").click()
+    more.wait_for()
+    tab.screenshot("faq-best-answer")
+    assert serious_accessibility_problems(tab) == []
+
+
+def test_claims_check_shows_a_repeated_sign_once_with_its_count(tab: Tab) -> None:
+    tab.open("/claims")
+    tab.page.get_by_label("The clinic's text").fill(
+        "Only 3 spots left! Our cells cure stenosis. " * 40
+    )
+    tab.page.get_by_role("button", name="Check the text").click()
+    tab.page.locator("#claims-result .finding-count").first.wait_for()
+    tab.screenshot("claims-counts")
+    assert tab.page.locator("#claims-result .finding").count() == 2
+    assert tab.page.locator("#claims-result mark").count() == 6
+    assert serious_accessibility_problems(tab) == []
+
+
 def test_recovery_calendar_downloads_as_ics(desktop: Tab) -> None:
     desktop.open("/recovery?procedure_date=2026-03-02")
     with desktop.page.expect_download() as download:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from tests.factories.pages import plain
 
+from regenspine.config import Settings
 from regenspine.decision_aid.faq import answer_question
 from regenspine.knowledge import load_knowledge
+from regenspine.web.app import create_app
 
 HTMX = {"HX-Request": "true", "HX-Target": "faq-tool"}
 
@@ -63,3 +67,26 @@ def test_a_history_restore_gets_the_whole_page(client: TestClient) -> None:
     headers = {**HTMX, "HX-History-Restore-Request": "true"}
     response = client.get("/faq", params={"q": "costs in Mexico"}, headers=headers)
     assert response.text.lstrip().startswith("<!DOCTYPE html>")
+
+
+def test_one_best_answer_leads_and_the_others_sit_under_more_answers(client: TestClient) -> None:
+    question = "How long until I feel better?"
+    page = client.get("/faq", params={"q": question}).text
+    expected = answer_question(question, top=3)
+    best, *more = expected.answers
+    assert best.topic == "time_to_results"
+    assert page.count('<li class="answer best-answer') == 1
+    assert page.index(f"<h3>{best.topic_title}</h3>") < page.index('<details class="more-answers">')
+    assert f"<summary>More answers ({len(more)})</summary>" in page
+    details = page[page.index('<details class="more-answers">') :]
+    for answer in more:
+        assert f"<h3>{answer.topic_title}</h3>" in details
+    assert page.count('<li class="answer') == len(expected.answers)
+
+
+def test_a_single_answer_has_no_more_answers_box(tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(data_dir=tmp_path, faq_top=1)))
+    page = client.get("/faq", params={"q": "How long until I feel better?"}).text
+    assert page.count('<li class="answer best-answer') == 1
+    assert page.count('<li class="answer') == 1
+    assert "More answers" not in page

@@ -139,14 +139,27 @@ def test_recovery_plan_and_calendar(client: TestClient) -> None:
 
 def test_claims_check_and_its_limits(client: TestClient) -> None:
     body = client.post(f"{API}/claims/check", json={"text": "Zero risk. Cures stenosis."}).json()
-    assert [(item["slug"], item["matched"]) for item in body["findings"]] == [
-        ("no-risk-claim", "Zero risk"),
-        ("cure-or-reversal", "Cures"),
-    ]
+    flags = body["flags"]
+    found = [(flag["slug"], flag["count"], flag["examples"][0]["matched"]) for flag in flags]
+    assert found == [("no-risk-claim", 1, "Zero risk"), ("cure-or-reversal", 1, "Cures")]
     assert body["disclaimer"]
     empty = problem(client.post(f"{API}/claims/check", json={"text": ""}))
     assert empty["field"] == "text"
-    assert empty["allowed"] == "1 to 500,000 characters"
+    assert empty["allowed"] == "1 to 100,000 characters"
+    over = client.post(f"{API}/claims/check", json={"text": "a" * 100_001})
+    assert over.status_code == 422
+    assert problem(over)["field"] == "text"
+    assert problem(over)["allowed"] == "1 to 100,000 characters"
+
+
+def test_claims_check_of_a_long_marketing_paste_sends_each_sign_once(client: TestClient) -> None:
+    text = ("Only 3 spots left! Our cells cure stenosis. NFL players trust us. " * 2_000)[:100_000]
+    response = client.post(f"{API}/claims/check", json={"text": text})
+    assert response.status_code == 200
+    body = response.json()
+    assert [flag["rule_id"] for flag in body["flags"]] == ["R17", "R1", "R18"]
+    assert all(flag["count"] > 1_000 and len(flag["examples"]) == 3 for flag in body["flags"])
+    assert len(response.content) < 20_000
 
 
 def test_clinic_questions(client: TestClient) -> None:

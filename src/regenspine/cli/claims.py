@@ -13,22 +13,41 @@ from rich.padding import Padding
 from rich.text import Text
 
 from regenspine.cli.output import JsonFlag, console, print_json
-from regenspine.decision_aid.claims import ClaimCheck, ClaimFinding, check_claims
+from regenspine.decision_aid.claims import (
+    MAX_TEXT_LENGTH,
+    ClaimCheck,
+    ClaimFlag,
+    ClaimQuote,
+    check_claims,
+)
 from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
 
 commands = typer.Typer()
 
-FILE_ALLOWED = "a readable UTF-8 text file, or - for standard input"
+FILE_ALLOWED = (
+    f"a readable UTF-8 text file of 1 to {MAX_TEXT_LENGTH:,} characters, or - for standard input"
+)
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
 def _read_text(source: str) -> str:
-    """The text to check, from a file or from standard input ("-")."""
+    """The text to check, from a file or from standard input ("-"), refused when over the cap."""
+    text = _read_capped(source)
+    if len(text) > MAX_TEXT_LENGTH:
+        where = "standard input" if source == "-" else source
+        problem = f"{where} has more than the limit of {MAX_TEXT_LENGTH:,} characters"
+        raise InvalidInput("FILE", problem, FILE_ALLOWED)
+    return text
+
+
+def _read_capped(source: str) -> str:
+    """At most one character more than the cap, so a huge file is never read whole."""
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.read(MAX_TEXT_LENGTH + 1)
     try:
-        return Path(source).read_text(encoding="utf-8")
+        with Path(source).open(encoding="utf-8") as file:
+            return file.read(MAX_TEXT_LENGTH + 1)
     except FileNotFoundError:
         raise InvalidInput("FILE", f"{source} does not exist", FILE_ALLOWED) from None
     except IsADirectoryError:
@@ -44,28 +63,35 @@ def _indented(out: Console, renderable: Text | str, left: int) -> None:
     out.print(Padding(renderable, (0, 0, 0, left), expand=False))
 
 
-def _quoted_excerpt(finding: ClaimFinding) -> Text:
+def _quoted_excerpt(quote: ClaimQuote) -> Text:
     """The excerpt in quotes, with the matched words highlighted."""
-    text = Text("“" + finding.excerpt + "”")
-    text.stylize("bold reverse", finding.excerpt_start + 1, finding.excerpt_end + 1)
+    text = Text("“" + quote.excerpt + "”")
+    text.stylize("bold reverse", quote.excerpt_start + 1, quote.excerpt_end + 1)
     return text
 
 
-def _show_finding(out: Console, number: int, finding: ClaimFinding) -> None:
-    style = SEVERITY_STYLE[finding.severity.value]
+def _found_times(flag: ClaimFlag) -> str:
+    if flag.count <= len(flag.examples):
+        return "found once" if flag.count == 1 else f"found {flag.count} times"
+    return f"found {flag.count:,} times, the first {len(flag.examples)} quoted"
+
+
+def _show_flag(out: Console, number: int, flag: ClaimFlag) -> None:
+    style = SEVERITY_STYLE[flag.severity.value]
     out.print(
-        f"[{style}]{number}. {escape(finding.category)}[/{style}]  "
-        f"({finding.rule_id} {finding.slug}, {finding.severity.value})"
+        f"[{style}]{number}. {escape(flag.category)}[/{style}]  "
+        f"({flag.rule_id} {flag.slug}, {flag.severity.value}; {_found_times(flag)})"
     )
-    _indented(out, _quoted_excerpt(finding), 3)
-    _indented(out, f"Why it matters: {escape(finding.why)}", 3)
-    _indented(out, f"[dim]Sources: {', '.join(finding.sources)}[/dim]", 3)
+    for quote in flag.examples:
+        _indented(out, _quoted_excerpt(quote), 3)
+    _indented(out, f"Why it matters: {escape(flag.why)}", 3)
+    _indented(out, f"[dim]Sources: {', '.join(flag.sources)}[/dim]", 3)
     out.print()
 
 
 def _show_check(out: Console, result: ClaimCheck) -> None:
-    for number, finding in enumerate(result.findings, start=1):
-        _show_finding(out, number, finding)
+    for number, flag in enumerate(result.flags, start=1):
+        _show_flag(out, number, flag)
     if result.missing:
         out.print("[bold]Missing from the text[/bold]")
         for missing in result.missing:

@@ -109,6 +109,9 @@ def faq(
     if result.note:
         out.print(result.note)
     for number, answer in enumerate(result.answers, start=1):
+        if number in (1, 2):
+            # The direct answer to the question first; the others below it.
+            out.print(f"[bold underline]{'Best answer' if number == 1 else 'More answers'}[/]")
         claim_note = ", a claim, not established fact" if answer.is_claim else ""
         label = answer.evidence_level + claim_note
         out.print(f"[bold]{number}. {answer.topic_title}[/bold]  [dim]({label})[/dim]")

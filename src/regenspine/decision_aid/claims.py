@@ -6,27 +6,42 @@ The rules live in knowledge/data/claim_patterns.yaml; this module only applies t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from itertools import islice
 
 from pydantic import BaseModel, Field, computed_field, field_validator, model_validator
 
+from regenspine.decision_aid.claim_sentences import sentence_spans
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.loader import read_data, require_sources
 from regenspine.knowledge.schema import StrictModel
 
-MAX_TEXT_LENGTH = 500_000
+# Issue 15: a paste is capped so that it is answered in well under a second.
+MAX_TEXT_LENGTH = 100_000
 EXCERPT_LENGTH = 200
+# Each warning sign is shown once, with its count and at most this many quotes.
+MAX_EXAMPLES = 3
+# A pattern met this often in one sentence, excused every time, is not read further there.
+MAX_TRIES_PER_SENTENCE = 20
+# How far an excuse (negation, hedging) may reach past the window it must start in.
+EXCUSE_REACH = 200
 MARK_OPEN, MARK_CLOSE = "«", "»"
-TEXT_ALLOWED = "the text of a clinic's web page or offer (1 to 500,000 characters)"
-# Tokens that end with a full stop without ending a sentence ("U.S. Food and Drug ...").
-ABBREVIATIONS = frozenset(
-    {"u.s.", "e.g.", "i.e.", "dr.", "vs.", "st.", "no.", "mr.", "mrs.", "etc."}
-)
-SENTENCE_BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+|\s*\n+\s*")
+TEXT_ALLOWED = "the text of a clinic's web page or offer (1 to 100,000 characters)"
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "ClaimCheck",
+    "ClaimFlag",
+    "ClaimQuote",
+    "check_claims",
+    "load_claim_rulebook",
+    "sentence_spans",
+]
 
 
 class Severity(StrEnum):
@@ -95,10 +110,14 @@ class ConditionTerm(StrictModel):
 
 
 class ManyConditionsRule(_Rule):
-    """Flags one product offered for at least `threshold` distinct unrelated diseases."""
+    """Flags one product offered for `threshold` unrelated diseases, or for a count of them."""
 
     threshold: int = Field(ge=2)
     conditions: tuple[ConditionTerm, ...] = Field(min_length=2)
+    count_patterns: tuple[str, ...] = ()
+    count_unless_nearby: tuple[str, ...] = ()
+
+    _check_patterns = field_validator("count_patterns", "count_unless_nearby")(_compiled)
 
 
 class MissingStatementRule(_Rule):
@@ -131,21 +150,15 @@ def load_claim_rulebook() -> ClaimRulebook:
     return rulebook
 
 
-class ClaimFinding(BaseModel):
-    """One warning sign found in the text, with the sentence it sits in."""
+class ClaimQuote(BaseModel):
+    """One place in the text where a warning sign was found, with the sentence around it."""
 
-    rule_id: str
-    slug: str
-    category: str
-    severity: Severity
     matched: str
     start: int = Field(description="Offset of the match in the checked text.")
     end: int
     excerpt: str = Field(description="The sentence around the match, trimmed to about 200 chars.")
     excerpt_start: int = Field(description="Offset of the match in the excerpt.")
     excerpt_end: int
-    why: str
-    sources: list[str]
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -158,6 +171,19 @@ class ClaimFinding(BaseModel):
             + MARK_CLOSE
             + self.excerpt[self.excerpt_end :]
         )
+
+
+class ClaimFlag(BaseModel):
+    """One warning sign, once: why it matters, how often it was found and a few quotes."""
+
+    rule_id: str
+    slug: str
+    category: str
+    severity: Severity
+    why: str
+    sources: list[str]
+    count: int = Field(description="Sentences in which this warning sign was found.")
+    examples: list[ClaimQuote] = Field(description="The first places found, at most three.")
 
 
 class MissingStatement(BaseModel):
@@ -182,53 +208,40 @@ class CitedSource(BaseModel):
 class ClaimCheck(BaseModel):
     """The result of checking one text: warning signs, missing statements and their sources."""
 
-    findings: list[ClaimFinding]
+    flags: list[ClaimFlag] = Field(description="Each warning sign found, in order of first place.")
     missing: list[MissingStatement]
-    counts: dict[str, int] = Field(description="Warning signs per rule id.")
-    content_flags: int
+    counts: dict[str, int] = Field(description="Places found per rule id.")
+    content_flags: int = Field(description="Places found for all warning signs together.")
     missing_count: int
     note: str
     sources: list[CitedSource]
     disclaimer: str
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line of the text, without surrounding white space."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for boundary in SENTENCE_BREAK.finditer(text):
-        if "\n" not in boundary.group() and not _ends_sentence(text, start, boundary):
-            continue
-        spans.append((start, boundary.end()))
-        start = boundary.end()
-    spans.append((start, len(text)))
-    return [trimmed for span in spans if (trimmed := _strip(text, *span))[0] < trimmed[1]]
+@dataclass(frozen=True)
+class _Hit:
+    """A rule's match in one sentence (offsets in the whole text)."""
+
+    rule: _Rule
+    span: tuple[int, int]
+    start: int
+    end: int
+    matched: str
 
 
-def _ends_sentence(text: str, start: int, boundary: re.Match[str]) -> bool:
-    words = text[start : boundary.end()].split()
-    last = words[-1].lower() if words else ""
-    if last in ABBREVIATIONS or re.fullmatch(r"[a-z]\.", last):
-        return False
-    following = text[boundary.end() : boundary.end() + 1]
-    return not following.islower()
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _excused(rule: ClaimRule, context: str, start: int, end: int) -> bool:
-    """Whether negation or hedging near the match (offsets within the context) excuses it."""
+def _excused(rule: ClaimRule, text: str, context: tuple[int, int], start: int, end: int) -> bool:
+    """Whether negation or hedging in text[context] near text[start:end] excuses the match."""
+    low, high = context
     for pattern in rule.unless_nearby:
-        for excuse in _regex(pattern).finditer(context):
-            if rule.unless_window is None:
+        regex = _regex(pattern)
+        if rule.unless_window is None:
+            if regex.search(text, low, high):
                 return True
-            # Negation and hedging come before (or overlap) the words they qualify.
+            continue
+        # Negation and hedging come before (or overlap) the words they qualify, so only the
+        # stretch just before the match is searched: a long sentence costs no more.
+        first = max(low, start - rule.unless_window - EXCUSE_REACH)
+        for excuse in regex.finditer(text, first, min(high, end + EXCUSE_REACH)):
             if excuse.start() < end and start - excuse.end() <= rule.unless_window:
                 return True
     return False
@@ -240,22 +253,21 @@ def _paired_hit(rule: ClaimRule, text: str, span: tuple[int, int], start: int, e
     if rule.nearby_window:
         low = max(0, min(low, start - rule.nearby_window))
         high = min(len(text), max(high, end + rule.nearby_window))
-    context = text[low:high]
-    if not any(_regex(pattern).search(context) for pattern in rule.requires_nearby):
+    if not any(_regex(pattern).search(text, low, high) for pattern in rule.requires_nearby):
         return False
-    return not _excused(rule, context, start - low, end - low)
+    return not _excused(rule, text, (low, high), start, end)
 
 
 def _rule_hit(rule: ClaimRule, text: str, span: tuple[int, int]) -> re.Match[str] | None:
     """The first match of the rule in one sentence that is neither excused nor unconfirmed."""
-    sentence = text[span[0] : span[1]]
+    low, high = span
     for pattern in rule.patterns:
-        for match in _regex(pattern).finditer(sentence):
-            if not _excused(rule, sentence, match.start(), match.end()):
+        for match in islice(_regex(pattern).finditer(text, low, high), MAX_TRIES_PER_SENTENCE):
+            if not _excused(rule, text, span, match.start(), match.end()):
                 return match
     for pattern in rule.paired_patterns:
-        for match in _regex(pattern).finditer(sentence):
-            if _paired_hit(rule, text, span, span[0] + match.start(), span[0] + match.end()):
+        for match in islice(_regex(pattern).finditer(text, low, high), MAX_TRIES_PER_SENTENCE):
+            if _paired_hit(rule, text, span, match.start(), match.end()):
                 return match
     return None
 
@@ -274,67 +286,88 @@ def _excerpt(text: str, span: tuple[int, int], start: int, end: int) -> tuple[st
     return excerpt, start - low + len(prefix), end - low + len(prefix)
 
 
-def _finding(
-    rule: _Rule, text: str, span: tuple[int, int], start: int, end: int, matched: str
-) -> ClaimFinding:
-    excerpt, excerpt_start, excerpt_end = _excerpt(text, span, start, end)
-    return ClaimFinding(
-        rule_id=rule.id,
-        slug=rule.slug,
-        category=rule.category,
-        severity=rule.severity,
-        matched=matched,
-        start=start,
-        end=end,
+def _quote(text: str, hit: _Hit) -> ClaimQuote:
+    excerpt, excerpt_start, excerpt_end = _excerpt(text, hit.span, hit.start, hit.end)
+    return ClaimQuote(
+        matched=hit.matched,
+        start=hit.start,
+        end=hit.end,
         excerpt=excerpt,
         excerpt_start=excerpt_start,
         excerpt_end=excerpt_end,
-        why=rule.why,
-        sources=list(rule.sources),
     )
 
 
-def _content_findings(
+def _candidates(patterns: tuple[str, ...], text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Indices of the spans that any match of the patterns in the whole text overlaps.
+
+    Each pattern reads the text once; only the sentences it touches are then checked one by
+    one, so a long paste costs a scan per pattern instead of a search per pattern and sentence.
+    """
+    starts = [span[0] for span in spans]
+    found: set[int] = set()
+    for pattern in patterns:
+        for match in _regex(pattern).finditer(text):
+            first = bisect_right(starts, match.start()) - 1
+            last = bisect_right(starts, max(match.start(), match.end() - 1)) - 1
+            found.update(range(max(first, 0), last + 1))
+    return sorted(found)
+
+
+def _content_hits(
     rulebook: ClaimRulebook, text: str, spans: list[tuple[int, int]]
-) -> Iterator[ClaimFinding]:
-    for span in spans:
-        for rule in rulebook.rules:
-            match = _rule_hit(rule, text, span)
+) -> Iterator[_Hit]:
+    for rule in rulebook.rules:
+        for index in _candidates(rule.patterns + rule.paired_patterns, text, spans):
+            match = _rule_hit(rule, text, spans[index])
             if match is not None:
-                start, end = span[0] + match.start(), span[0] + match.end()
-                yield _finding(rule, text, span, start, end, match.group())
+                yield _Hit(rule, spans[index], match.start(), match.end(), match.group())
 
 
-def _many_conditions_finding(
+def _many_conditions_hit(
     rule: ManyConditionsRule, text: str, spans: list[tuple[int, int]]
-) -> ClaimFinding | None:
-    """One finding when the text offers the product for `threshold` or more unrelated diseases."""
+) -> _Hit | None:
+    """One hit when the text offers the product for `threshold` or more unrelated diseases."""
     seen: dict[str, tuple[int, int]] = {}
     per_sentence: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
-    for span in spans:
-        sentence = text[span[0] : span[1]]
-        hits = []
+    patterns = tuple(condition.pattern for condition in rule.conditions)
+    for index in _candidates(patterns, text, spans):
+        span, hits = spans[index], []
         for condition in rule.conditions:
-            match = _regex(condition.pattern).search(sentence)
+            match = _regex(condition.pattern).search(text, *span)
             if match is not None:
-                hits.append((span[0] + match.start(), span[0] + match.end()))
+                hits.append((match.start(), match.end()))
                 seen.setdefault(condition.label, hits[-1])
         if hits:
             per_sentence.append((span, hits))
     if len(seen) < rule.threshold:
-        return None
+        return _disease_count_hit(rule, text, spans)
     span, hits = max(per_sentence, key=lambda item: len(item[1]))
     start, end = min(hit[0] for hit in hits), max(hit[1] for hit in hits)
-    return _finding(rule, text, span, start, end, ", ".join(seen))
+    return _Hit(rule, span, start, end, ", ".join(seen))
+
+
+def _disease_count_hit(
+    rule: ManyConditionsRule, text: str, spans: list[tuple[int, int]]
+) -> _Hit | None:
+    """The first claim to treat a large number of diseases ("over 50 conditions")."""
+    for index in _candidates(rule.count_patterns, text, spans):
+        span = spans[index]
+        for pattern in rule.count_patterns:
+            match = _regex(pattern).search(text, *span)
+            if match is None:
+                continue
+            excuses = (_regex(excuse).search(text, *span) for excuse in rule.count_unless_nearby)
+            if not any(excuses):
+                return _Hit(rule, span, match.start(), match.end(), match.group())
+    return None
 
 
 def _missing_statements(
-    rulebook: ClaimRulebook, text: str, spans: list[tuple[int, int]], flagged: set[int]
+    rulebook: ClaimRulebook, text: str, spans: list[tuple[int, int]], flagged: set[tuple[int, int]]
 ) -> list[MissingStatement]:
     """R13: statements absent from every sentence that no content rule flagged."""
-    unflagged = "\n".join(
-        text[start:end] for index, (start, end) in enumerate(spans) if index not in flagged
-    )
+    unflagged = "\n".join(text[start:end] for start, end in spans if (start, end) not in flagged)
     return [
         MissingStatement(
             rule_id=rule.id,
@@ -349,9 +382,29 @@ def _missing_statements(
     ]
 
 
-def _cited(findings: list[ClaimFinding], missing: list[MissingStatement]) -> list[CitedSource]:
+def _flags(text: str, hits: list[_Hit]) -> list[ClaimFlag]:
+    """One flag per rule, in the order the rules are first found, with the first quotes."""
+    grouped: dict[str, list[_Hit]] = {}
+    for hit in sorted(hits, key=lambda hit: (hit.start, hit.rule.id)):
+        grouped.setdefault(hit.rule.id, []).append(hit)
+    return [
+        ClaimFlag(
+            rule_id=found[0].rule.id,
+            slug=found[0].rule.slug,
+            category=found[0].rule.category,
+            severity=found[0].rule.severity,
+            why=found[0].rule.why,
+            sources=list(found[0].rule.sources),
+            count=len(found),
+            examples=[_quote(text, hit) for hit in found[:MAX_EXAMPLES]],
+        )
+        for found in grouped.values()
+    ]
+
+
+def _cited(flags: list[ClaimFlag], missing: list[MissingStatement]) -> list[CitedSource]:
     knowledge = load_knowledge()
-    cited_lists = [item.sources for item in findings] + [item.sources for item in missing]
+    cited_lists = [item.sources for item in flags] + [item.sources for item in missing]
     ids = dict.fromkeys(sid for sources in cited_lists for sid in sources)
     cited = []
     for source_id in ids:
@@ -361,45 +414,46 @@ def _cited(findings: list[ClaimFinding], missing: list[MissingStatement]) -> lis
     return cited
 
 
-def _checkable(text: str, rulebook: ClaimRulebook) -> list[tuple[int, int]]:
+def _checkable(
+    text: str, spans: list[tuple[int, int]], rulebook: ClaimRulebook
+) -> list[tuple[int, int]]:
     """Sentences a content rule may flag: neutral questions and warnings are left out."""
     ignore = [_regex(pattern) for pattern in rulebook.ignore_sentences_matching]
     return [
         span
-        for span in sentence_spans(text)
+        for span in spans
         if not any(pattern.search(text[span[0] : span[1]]) for pattern in ignore)
     ]
 
 
-def check_claims(text: str) -> ClaimCheck:
-    """Check a clinic's web text or offer for warning signs and for missing statements."""
+def _check_length(text: str) -> None:
     if not text.strip():
         raise InvalidInput("text", "is empty", TEXT_ALLOWED)
     if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidInput("text", f"has {len(text):,} characters, too long", TEXT_ALLOWED)
+        problem = f"has {len(text):,} characters, more than the limit of {MAX_TEXT_LENGTH:,}"
+        raise InvalidInput("text", problem, TEXT_ALLOWED)
+
+
+def check_claims(text: str) -> ClaimCheck:
+    """Check a clinic's web text or offer for warning signs and for missing statements."""
+    _check_length(text)
     rulebook = load_claim_rulebook()
-    spans = _checkable(text, rulebook)
-    findings = list(_content_findings(rulebook, text, spans))
-    many = _many_conditions_finding(rulebook.many_conditions, text, spans)
-    if many is not None:
-        findings.append(many)
-    findings.sort(key=lambda finding: (finding.start, finding.rule_id))
     all_spans = sentence_spans(text)
-    flagged = {
-        index
-        for index, (start, end) in enumerate(all_spans)
-        for finding in findings
-        if start <= finding.start < end
-    }
-    missing = _missing_statements(rulebook, text, all_spans, flagged)
-    counts = Counter([item.rule_id for item in findings] + [item.rule_id for item in missing])
+    spans = _checkable(text, all_spans, rulebook)
+    hits = list(_content_hits(rulebook, text, spans))
+    many = _many_conditions_hit(rulebook.many_conditions, text, spans)
+    if many is not None:
+        hits.append(many)
+    missing = _missing_statements(rulebook, text, all_spans, {hit.span for hit in hits})
+    flags = _flags(text, hits)
+    counts = Counter([hit.rule.id for hit in hits] + [item.rule_id for item in missing])
     return ClaimCheck(
-        findings=findings,
+        flags=flags,
         missing=missing,
         counts=dict(sorted(counts.items(), key=lambda item: int(item[0][1:]))),
-        content_flags=len(findings),
+        content_flags=len(hits),
         missing_count=len(missing),
-        note=rulebook.note.format(content=len(findings), missing=len(missing)),
-        sources=_cited(findings, missing),
+        note=rulebook.note.format(content=len(hits), missing=len(missing)),
+        sources=_cited(flags, missing),
         disclaimer=load_knowledge().text("disclaimer"),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from pydantic import BaseModel, Field
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 from regenspine.decision_aid.faq_index import (
     FaqIndex,
     build_index,
+    expanded_words,
     index_inputs,
     read_vocabulary,
     stem,
@@ -32,6 +32,12 @@ MIN_SCORE = 1.0
 MIN_KNOWN_SHARE = 0.8
 # Marketing claims stay findable but rank below a neutral fact that matches as well.
 CLAIM_WEIGHT = 0.85
+# A question asked the way one of a topic's typical questions is (topics.yaml `asks`), sharing at
+# least ASK_MATCH of the words, lifts that topic's facts by ASK_WEIGHT times the share of the
+# best fact's score, so the direct answer leads. Calibrated with the first-answer set
+# (tests/decision_aid/faq_first_answers.yaml) and checked against the top-3 evaluation set.
+ASK_MATCH = 0.75
+ASK_WEIGHT = 1.25
 MAX_QUESTION_LENGTH = 500
 
 
@@ -79,13 +85,8 @@ def fresh_index() -> FaqIndex:
 
 def _query_terms(question: str, index: FaqIndex) -> tuple[list[str], list[str]]:
     """The question's own stemmed words, and those words plus their domain synonyms."""
-    lowered = question.lower()
-    own = stem(words_of(lowered, index.stopwords))
-    expanded = list(own)
-    for phrase, replacements in index.synonyms.items():
-        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
-            expanded += stem(words_of(" ".join(replacements), index.stopwords))
-    return own, expanded
+    own = stem(words_of(question.lower(), index.stopwords))
+    return own, stem(expanded_words(question, index.vocabulary))
 
 
 def _source_refs(fact: Fact, knowledge: KnowledgeBase) -> list[SourceRef]:
@@ -110,10 +111,16 @@ def _answer(fact: Fact, knowledge: KnowledgeBase) -> FaqAnswer:
     )
 
 
-def _ranked_facts(expanded: list[str], index: FaqIndex) -> list[tuple[float, Fact]]:
-    scores = index.bm25.get_scores(expanded)
+def _ranked_facts(own: list[str], expanded: list[str], index: FaqIndex) -> list[tuple[float, Fact]]:
+    scores = [float(score) for score in index.bm25.get_scores(expanded)]
+    lift = ASK_WEIGHT * max(scores, default=0.0)
+    asked = {topic: share for topic, share in index.asked_topics(own).items() if share >= ASK_MATCH}
+    # The claim weight applies to the lift too, so a topic's neutral fact leads its answers.
     weighted = [
-        (float(score) * (CLAIM_WEIGHT if fact.is_claim else 1.0), fact)
+        (
+            (score + lift * asked.get(fact.topic, 0.0)) * (CLAIM_WEIGHT if fact.is_claim else 1.0),
+            fact,
+        )
         for score, fact in zip(scores, index.facts, strict=True)
     ]
     return sorted(weighted, key=lambda pair: pair[0], reverse=True)
@@ -155,7 +162,7 @@ def answer_question(question: str, top: int = 3, index: FaqIndex | None = None) 
     index = fresh_index() if index is None else index
     flags = red_flags_in(text)
     own, expanded = _query_terms(text, index)
-    ranked = _ranked_facts(expanded, index)
+    ranked = _ranked_facts(own, expanded, index)
     covered = _is_covered(own, ranked, index)
     facts = _best_per_topic(ranked, top) if covered else []
     messages = list(urgent_messages(flag.id for flag in flags))

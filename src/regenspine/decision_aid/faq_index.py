@@ -23,7 +23,7 @@ from regenspine.knowledge.loader import read_data
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Raise when the kept form changes shape or meaning; the key changes with it.
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class IndexInputs:
     document_words: tuple[tuple[str, ...], ...]
     lay_words: tuple[str, ...]
     vocabulary: FaqVocabulary
+    # One entry per typical question of a topic (topics.yaml `asks`): its topic and its words.
+    ask_topics: tuple[str, ...] = ()
+    ask_words: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,29 @@ class FaqIndex:
     known_words: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
+    ask_topics: tuple[str, ...]
+    ask_documents: tuple[tuple[str, ...], ...]
+
+    @property
+    def vocabulary(self) -> FaqVocabulary:
+        """The stopwords and synonyms the index was built with."""
+        return FaqVocabulary(self.stopwords, self.synonyms)
+
+    def asked_topics(self, stems: list[str]) -> dict[str, float]:
+        """How closely the question is asked the way each topic's typical questions are.
+
+        The Dice overlap of the two sets of stems (twice the stems in common over the stems of
+        both; 1.0: the same words), best over each topic's typical questions.
+        """
+        question = set(stems)
+        best: dict[str, float] = {}
+        if not question:
+            return best
+        for topic, ask in zip(self.ask_topics, self.ask_documents, strict=True):
+            words = set(ask)
+            share = 2 * len(question & words) / (len(question) + len(words) or 1)
+            best[topic] = max(best.get(topic, 0.0), share)
+        return best
 
 
 def read_vocabulary() -> FaqVocabulary:
@@ -94,27 +120,51 @@ def index_inputs(knowledge: KnowledgeBase, vocabulary: FaqVocabulary) -> IndexIn
         documents.append(tuple(words_of(text, vocabulary.stopwords)))
     # Everyday words the synonym list knows count as in-domain, like the facts' own words.
     lay_words = tuple(key for key in vocabulary.synonyms if " " not in key)
-    return IndexInputs(knowledge.facts, tuple(documents), lay_words, vocabulary)
+    asks = [(topic.id, ask) for topic in knowledge.topics for ask in topic.asks]
+    return IndexInputs(
+        knowledge.facts,
+        tuple(documents),
+        lay_words,
+        vocabulary,
+        ask_topics=tuple(topic for topic, _ in asks),
+        ask_words=tuple(tuple(words_of(ask, vocabulary.stopwords)) for _, ask in asks),
+    )
+
+
+def expanded_words(text: str, vocabulary: FaqVocabulary) -> tuple[str, ...]:
+    """The text's words, then the domain words its everyday phrases stand for (synonyms)."""
+    lowered = text.lower()
+    words = words_of(lowered, vocabulary.stopwords)
+    for phrase, replacements in vocabulary.synonyms.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            words += words_of(" ".join(replacements), vocabulary.stopwords)
+    return tuple(words)
 
 
 def build_index(inputs: IndexInputs) -> FaqIndex:
-    """Stem every fact's words and index them."""
+    """Stem every fact's words and every typical question's, and index them."""
     documents = [tuple(stem(words)) for words in inputs.document_words]
-    return _assembled(inputs, documents, tuple(stem(inputs.lay_words)))
+    asks = [tuple(stem(words)) for words in inputs.ask_words]
+    return _assembled(inputs, documents, tuple(stem(inputs.lay_words)), asks)
 
 
 def _assembled(
-    inputs: IndexInputs, documents: list[tuple[str, ...]], lay_stems: tuple[str, ...]
+    inputs: IndexInputs,
+    documents: list[tuple[str, ...]],
+    lay_stems: tuple[str, ...],
+    asks: list[tuple[str, ...]],
 ) -> FaqIndex:
-    known = frozenset(word for document in documents for word in document) | set(lay_stems)
+    known = frozenset(word for document in [*documents, *asks] for word in document)
     return FaqIndex(
         facts=inputs.facts,
         documents=tuple(documents),
         lay_stems=lay_stems,
         bm25=BM25Okapi([list(document) for document in documents]),
-        known_words=known,
+        known_words=known | set(lay_stems),
         synonyms=inputs.vocabulary.synonyms,
         stopwords=inputs.vocabulary.stopwords,
+        ask_topics=inputs.ask_topics,
+        ask_documents=tuple(asks),
     )
 
 
@@ -126,6 +176,8 @@ def inputs_key(inputs: IndexInputs) -> str:
         "fact_ids": [fact.id for fact in inputs.facts],
         "document_words": inputs.document_words,
         "lay_words": inputs.lay_words,
+        "ask_topics": inputs.ask_topics,
+        "ask_words": inputs.ask_words,
     }
     encoded = json.dumps(described, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
@@ -139,6 +191,8 @@ def kept_form(index: FaqIndex, key: str) -> dict[str, Any]:
         "fact_ids": [fact.id for fact in index.facts],
         "documents": [list(document) for document in index.documents],
         "lay_stems": list(index.lay_stems),
+        "ask_topics": list(index.ask_topics),
+        "ask_documents": [list(ask) for ask in index.ask_documents],
     }
 
 
@@ -152,11 +206,19 @@ def from_kept_form(data: Any, inputs: IndexInputs) -> FaqIndex | None:
         return None
     documents: Any = data.get("documents")
     lay_stems: Any = data.get("lay_stems")
+    asks: Any = data.get("ask_documents")
+    if data.get("ask_topics") != list(inputs.ask_topics):
+        return None
     if not _stems_of(documents, inputs.document_words):
         return None
-    if not _stems_of([lay_stems], [inputs.lay_words]):
+    if not _stems_of([lay_stems], [inputs.lay_words]) or not _stems_of(asks, inputs.ask_words):
         return None
-    return _assembled(inputs, [tuple(document) for document in documents], tuple(lay_stems))
+    return _assembled(
+        inputs,
+        [tuple(document) for document in documents],
+        tuple(lay_stems),
+        [tuple(ask) for ask in asks],
+    )
 
 
 def _stems_of(kept: Any, word_lists: tuple[tuple[str, ...], ...] | list[tuple[str, ...]]) -> bool:

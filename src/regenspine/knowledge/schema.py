@@ -71,6 +71,9 @@ class Topic(StrictModel):
     id: Identifier = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     group: str
+    # Questions, as people ask them, that this topic answers directly: the FAQ puts the
+    # topic's answer first when a question is asked this way ("How long until I feel better?").
+    asks: tuple[str, ...] = ()
 
 
 class Fact(StrictModel):

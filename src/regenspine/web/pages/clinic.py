@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimFinding, check_claims
+from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimFlag, ClaimQuote, check_claims
 from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import plain_problems
@@ -16,19 +16,43 @@ from regenspine.web.rendering import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 
-def excerpt_parts(finding: ClaimFinding) -> tuple[str, str, str]:
+def excerpt_parts(quote: ClaimQuote) -> tuple[str, str, str]:
     """The excerpt split around the matched words, so the page can mark them."""
-    excerpt = finding.excerpt
+    excerpt = quote.excerpt
     return (
-        excerpt[: finding.excerpt_start],
-        excerpt[finding.excerpt_start : finding.excerpt_end],
-        excerpt[finding.excerpt_end :],
+        excerpt[: quote.excerpt_start],
+        excerpt[quote.excerpt_start : quote.excerpt_end],
+        excerpt[quote.excerpt_end :],
+    )
+
+
+def found_times(flag: ClaimFlag) -> str:
+    """How often a warning sign was found, and how many of those places are quoted."""
+    if flag.count == 1:
+        return "Found once:"
+    if flag.count <= len(flag.examples):
+        return f"Found {flag.count} times:"
+    return f"Found {flag.count:,} times. The first {len(flag.examples)} are shown:"
+
+
+def _too_long(pasted: str) -> str:
+    """A plain message, naming the box, for a paste over the limit."""
+    return (
+        f"The clinic's text has {len(pasted):,} characters. This box checks up to "
+        f"{MAX_TEXT_LENGTH:,}. The box now holds the first {MAX_TEXT_LENGTH:,}. Check those, "
+        "or paste the part you want checked."
     )
 
 
 def _claims_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     template = "partials/claims_tool.html.j2" if is_htmx(request) else "pages/claims.html.j2"
-    full = {"max_length": MAX_TEXT_LENGTH, "excerpt_parts": excerpt_parts, "text": "", **context}
+    full = {
+        "max_length": MAX_TEXT_LENGTH,
+        "excerpt_parts": excerpt_parts,
+        "found_times": found_times,
+        "text": "",
+        **context,
+    }
     return render(request, template, full, status_code=status_code)
 
 
@@ -47,7 +71,11 @@ async def claims_result(request: Request) -> HTMLResponse:
     try:
         check = check_claims(pasted)
     except InvalidInput as problem:
-        context = {"text": pasted, "errors": plain_problems(problem)}
+        errors = plain_problems(problem)
+        if len(pasted) > MAX_TEXT_LENGTH:
+            # The page stays small: only what the box can check is sent back.
+            errors = {"text": _too_long(pasted)}
+        context = {"text": pasted[:MAX_TEXT_LENGTH], "errors": errors}
         return _claims_page(request, context, status_code=422)
     return _claims_page(request, {"text": pasted, "check": check})
 
