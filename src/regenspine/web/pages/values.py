@@ -42,6 +42,7 @@ router = APIRouter(include_in_schema=False)
 
 STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 CARRIED = "the answers carried from an earlier step"
+PRINT_SCRIPT = "/static/js/print.js"
 MAX_CARRIED_JSON = 20_000  # the carried answers are a few hundred characters; refuse anything huge
 
 
@@ -132,10 +133,14 @@ async def summary_page(request: Request) -> Response:
     values_data = carried_json(form, "values")
     answers = None if values_data is None else parse_values_answers(values_data)
     registry = await run_in_threadpool(similar_patients, request, profile.region, profile.severity)
-    page = render_summary_html(build_summary(profile, answers, registry=registry))
+    # The carried answers come from /check, whose first question is the warning signs.
+    summary = build_summary(profile, answers, registry=registry, red_flags_checked=True)
+    download = text(form, "download") == "yes"
+    # A saved file cannot reach the app's script, so only the page shown here has the button.
+    page = render_summary_html(summary, print_script=None if download else PRINT_SCRIPT)
     # The page is one self-contained file with its own <style>; allow exactly that block.
     hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
     headers = {"content-security-policy": content_security_policy(hashes)}
-    if text(form, "download") == "yes":
+    if download:
         headers["content-disposition"] = 'attachment; filename="regenspine-summary.html"'
     return HTMLResponse(page, headers=headers)
