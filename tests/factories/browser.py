@@ -105,7 +105,8 @@ def printed_pdf(html: str, folder: Path, chromium: list[str]) -> bytes:
 
 
 def pages_and_smallest_text(pdf: bytes) -> tuple[int, float]:
-    """How many pages a PDF has, and the size in points of its smallest printed character."""
+    """How many pages a PDF has, and the size in points (to 0.1 pt) of its smallest character;
+    Chromium's page scaling leaves sizes a few thousandths off, e.g. 9.9975 for 10 pt on A4."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         sizes = [
             float(char["size"])
@@ -113,4 +114,4 @@ def pages_and_smallest_text(pdf: bytes) -> tuple[int, float]:
             for char in page.chars
             if char["text"].strip()
         ]
-        return len(document.pages), min(sizes)
+        return len(document.pages), round(min(sizes), 1)

@@ -119,6 +119,13 @@ def test_a_person_checks_screens_compares_and_prints_a_summary(tab: Tab) -> None
     # The summary's own stylesheet applied under the policy (its hash is allowed).
     border = page.evaluate("getComputedStyle(document.querySelector('h2')).borderBottomStyle")
     assert border == "solid"
+    # The print button opens the browser's print dialog (replaced here to see that it is asked).
+    page.evaluate("window.print = () => { window.printAsked = true; }")
+    page.get_by_role("button", name="Print this summary").click()
+    assert page.evaluate("window.printAsked === true")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the summary scrolls sideways by {overflow}px"
+    assert serious_accessibility_problems(tab) == []
 
 
 def _keep_marker(page: Any) -> None:
