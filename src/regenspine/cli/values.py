@@ -139,13 +139,11 @@ def summary(
     ] = None,
 ) -> None:
     """Write a printable one-page summary (HTML) to take to the doctor visit."""
-    data = read_json_file(profile, "PROFILE")
-    parsed = parse_profile(data)
+    parsed = parse_profile(read_json_file(profile, "PROFILE"))
     answers = load_values_file(values) if values is not None else None
     registry = similar_patients_outcome(parsed.region, parsed.severity)
-    # A profile that lists its red flags (even none) went through the warning-sign questions.
-    checked = isinstance(data, dict) and "red_flags" in data
-    summary = build_summary(parsed, answers, registry=registry, red_flags_checked=checked)
+    # A profile must list its red flags (even none), so the warning signs were gone through.
+    summary = build_summary(parsed, answers, registry=registry, red_flags_checked=True)
     # Everything is built and rendered before the file is touched: no half-written page.
     page = render_summary_html(summary)
     write_file_atomically(out, page, "--out")

@@ -142,7 +142,7 @@ def _screened(
     if registry is not None and registry.severity != profile.severity:
         raise InvalidInput("registry", f"counts {registry.severity} cases", [profile.severity])
     screening = screen_candidate(profile)
-    return screening, screening.category is ScreeningCategory.urgent_care, profile.region
+    return screening, screening.category is ScreeningCategory.urgent_care, Region(profile.region)
 
 
 def _skipped(

@@ -125,7 +125,7 @@ def summary_start(request: Request) -> HTMLResponse:
 
 @router.post("/summary")
 async def summary_page(request: Request) -> Response:
-    """The printable one-page summary, or the same page as a file to save."""
+    """The printable summary (two pages at most), or the same page as a file to save."""
     form = await request.form(max_files=0)
     profile = carried_profile(form)
     if profile is None:
