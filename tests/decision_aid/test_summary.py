@@ -395,3 +395,13 @@ def test_icon_cells_fill_rows_from_the_bottom_and_shapes_are_distinct() -> None:
     assert (cells[99].column, cells[99].row) == (9, 0)
     drawn = {(shape.shape, shape.filled) for shape in SHAPES.values()}
     assert len(drawn) == len(SHAPES)
+
+
+def test_a_chosen_country_gets_its_own_column_with_the_travel_added() -> None:
+    costs = cost_query(country="mexico", travel_cost="300", nights=2, nightly_cost="80")
+    page = page_of(full_summary(costs=costs))
+    assert "$460 in all. Added to the prices below." in page.text("my-cost-figures")
+    assert "In Mexico" in page.text("costs")
+    assert "At home" not in page.text("costs")
+    # Mexico's lowest and highest one-shot prices, $3,000 and $18,000, plus $460.
+    assert "$3,460\N{EN DASH}$18,460*" in page.text("cost-stem_cell_injection")
