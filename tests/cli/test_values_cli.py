@@ -175,7 +175,10 @@ def test_summary_round_trip_uses_values_saved_by_the_values_command(tmp_path: Pa
     page = Texts(page_path.read_text(encoding="utf-8"))
     assert "Leaning now: Stem cell injection" in page.text
     assert "SURE check: 3 of 4 yes." in page.text
-    assert page.sections[:2] == ["screening", "options"]
+    # The profile lists its red flags (none), so the check was done; only costs were skipped.
+    assert page.sections[:4] == ["skipped", "warning-signs", "screening", "options"]
+    assert "Steps I skipped: Costs." in page.text
+    assert "I checked them. I have none of them." in page.text
 
 
 def test_summary_for_red_flag_profile_starts_with_urgent_box(tmp_path: Path) -> None:

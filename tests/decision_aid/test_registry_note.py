@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from tests.factories.browser import printed_pages
+from tests.factories.browser import pages_and_smallest_text, printed_pdf
 from tests.factories.profiles import VALUES, candidate_profile
 
 from regenspine.decision_aid.options import compare_options
@@ -156,7 +156,7 @@ def test_urgent_summary_leaves_the_registry_line_out() -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("registry", [outcome(), too_few(12, synthetic_left_out=2000)])
-def test_summary_with_the_registry_line_still_prints_on_one_page(
+def test_summary_with_the_registry_line_still_prints_on_two_pages_at_10_pt(
     tmp_path: Path, headless_chromium: list[str], registry: RegistryOutcome
 ) -> None:
     summary = build_summary(
@@ -165,4 +165,7 @@ def test_summary_with_the_registry_line_still_prints_on_one_page(
         prepared_on=dt.date(2026, 12, 1),
         registry=registry,
     )
-    assert printed_pages(render_summary_html(summary), tmp_path, headless_chromium) == 1
+    pdf = printed_pdf(render_summary_html(summary), tmp_path, headless_chromium)
+    pages, smallest = pages_and_smallest_text(pdf)
+    assert 1 <= pages <= 2
+    assert smallest >= 10

@@ -1,9 +1,9 @@
 """Browser pieces shared by the browser tests: the served app, a page per viewport, axe-core
-checks, and pages counted in a PDF that Chromium prints."""
+checks, and the pages and smallest text of a PDF that Chromium prints."""
 
 from __future__ import annotations
 
-import re
+import io
 import socket
 import subprocess
 import threading
@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -84,8 +85,8 @@ def policy_violations(tab: Tab) -> list[str]:
     return [line for line in tab.console if "Content Security Policy" in line]
 
 
-def printed_pages(html: str, folder: Path, chromium: list[str]) -> int:
-    """How many pages headless Chromium prints `html` on (it writes the PDF in `folder`)."""
+def printed_pdf(html: str, folder: Path, chromium: list[str]) -> bytes:
+    """The PDF headless Chromium prints `html` as, on its default paper (it writes in `folder`)."""
     page = folder / "summary.html"
     pdf = folder / "summary.pdf"
     page.write_text(html, encoding="utf-8")
@@ -100,7 +101,20 @@ def printed_pages(html: str, folder: Path, chromium: list[str]) -> int:
         capture_output=True,
         timeout=120,
     )
-    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    return pdf.read_bytes()
+
+
+def pages_and_smallest_text(pdf: bytes) -> tuple[int, float]:
+    """How many pages a PDF has, and the size in points (to 0.1 pt) of its smallest character;
+    Chromium's page scaling leaves sizes a few thousandths off, e.g. 9.9975 for 10 pt on A4."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        sizes = [
+            float(char["size"])
+            for page in document.pages
+            for char in page.chars
+            if char["text"].strip()
+        ]
+        return len(document.pages), round(min(sizes), 1)
 
 
 def sideways_overflow(tab: Tab) -> int:

@@ -141,6 +141,14 @@ def test_a_person_walks_the_six_steps_and_the_answers_reach_the_summary(tab: Tab
     assert page.locator("#disclaimer").is_visible()
     assert policy_violations(tab) == []
     assert outside_requests(tab) == []
+    # The summary's own stylesheet applied under the policy (its hash is allowed).
+    border = page.evaluate("getComputedStyle(document.querySelector('h2')).borderBottomStyle")
+    assert border == "solid"
+    # The print button opens the browser's print dialog (replaced here to see that it is asked).
+    page.evaluate("window.print = () => { window.printAsked = true; }")
+    page.get_by_role("button", name="Print this summary").click()
+    assert page.evaluate("window.printAsked === true")
+    assert serious_accessibility_problems(tab) == []
     overflow = sideways_overflow(tab)
     assert overflow <= 0, f"the summary scrolls sideways by {overflow}px"
 

@@ -91,6 +91,12 @@ def test_the_summary_is_the_printable_page_with_its_style_allowed_by_hash(
     assert "script-src 'self';" in policy
     assert "unsafe-inline" not in policy
     assert "content-disposition" not in response.headers
+    # The print button runs the app's own script, the only script on the page.
+    assert "data-print" in page
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/print.js" defer>']
+    assert client.get("/static/js/print.js").status_code == 200
+    # The check's first step is the warning signs, so the summary says they were checked.
+    assert "I checked them. I have none of them." in page
 
 
 def test_the_summary_can_be_downloaded_as_a_file(client: TestClient) -> None:
@@ -98,6 +104,10 @@ def test_the_summary_can_be_downloaded_as_a_file(client: TestClient) -> None:
     assert response.headers["content-disposition"] == (
         'attachment; filename="regenspine-summary.html"'
     )
+    # A saved file cannot reach the app's script: no button, no script, the keys to press.
+    assert "<script" not in response.text
+    assert "data-print" not in response.text
+    assert "press Ctrl+P" in response.text
 
 
 def test_an_urgent_profile_gives_an_urgent_summary(client: TestClient) -> None:

@@ -146,8 +146,10 @@ def summary(
         if parsed.severity is None
         else similar_patients_outcome(parsed.region, parsed.severity)
     )
+    # A profile must list its red flags (even none), so the warning signs were gone through.
+    summary = build_summary(parsed, answers, registry=registry, red_flags_checked=True)
     # Everything is built and rendered before the file is touched: no half-written page.
-    page = render_summary_html(build_summary(parsed, answers, registry=registry))
+    page = render_summary_html(summary)
     write_file_atomically(out, page, "--out")
     typer.echo(f"Summary written to {out}. Open it in a browser and print it (A4 or Letter).")
     typer.echo(load_knowledge().text("disclaimer"))

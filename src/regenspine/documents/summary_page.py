@@ -1,7 +1,7 @@
-"""The summary as one self-contained printable HTML page (Jinja2, autoescaped, no scripts).
+"""The summary as one self-contained printable HTML page (Jinja2, autoescaped, one style block).
 
 Every face (the CLI's `summary --out` and the web page's download) prints this very page; it only
-reads its packaged template and returns a string.
+reads its packaged template and returns a string. The web alone adds its print-button script.
 """
 
 from __future__ import annotations
@@ -10,32 +10,47 @@ from functools import cache
 
 from jinja2 import Environment
 
-from regenspine.decision_aid.options import ArmResult, OptionResult, OutcomeResult
+from regenspine.decision_aid.evidence_terms import Certainty, Region
+from regenspine.decision_aid.screening import ScreeningCategory
 from regenspine.decision_aid.summary import Summary
 from regenspine.documents.formatting import money
-from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells, shape_of
 from regenspine.documents.templating import template_environment
 
-
-def headline_arm(option: OptionResult) -> tuple[OutcomeResult, ArmResult] | None:
-    """The first outcome with numbers and its own-option group: the one drawn as icons."""
-    for outcome in option.outcomes:
-        for arm in outcome.arms:
-            if arm.this_option:
-                return outcome, arm
-    return None
+CATEGORY_TITLES: dict[ScreeningCategory, str] = {
+    ScreeningCategory.urgent_care: "Seek urgent care",
+    ScreeningCategory.specialist_soon: "See a spine specialist soon",
+    ScreeningCategory.not_suitable: "Not suitable now",
+    ScreeningCategory.surgical_evaluation: "A spine doctor's check first",
+    ScreeningCategory.conservative_care_first: "Conservative care first",
+    ScreeningCategory.candidate: "Candidate",
+}
+CERTAINTY_WORDS: dict[Certainty, str] = {
+    Certainty.high: "High certainty",
+    Certainty.moderate: "Moderate certainty",
+    Certainty.low: "Low certainty",
+    Certainty.very_low: "Very low certainty",
+    Certainty.no_data: "No data",
+}
+REGION_WORDS: dict[Region, str] = {
+    Region.lumbar: "low back",
+    Region.cervical: "neck",
+    Region.thoracic: "upper and middle back",
+}
 
 
 @cache
 def _environment() -> Environment:
     environment = template_environment("regenspine.documents")
     environment.globals.update(
-        icon_cells=icon_cells, shape_of=shape_of, headline_arm=headline_arm, shapes=SHAPES
+        category_title=CATEGORY_TITLES.__getitem__,
+        certainty_words=CERTAINTY_WORDS.__getitem__,
+        region_words=REGION_WORDS.__getitem__,
     )
     environment.filters["money"] = money
     return environment
 
 
-def render_summary_html(summary: Summary) -> str:
-    """The whole printable page as one HTML string (all CSS inline, no scripts, works offline)."""
-    return _environment().get_template("summary.html.j2").render(summary=summary, grid=GRID)
+def render_summary_html(summary: Summary, print_script: str | None = None) -> str:
+    """The whole printable page as one HTML string; `print_script` is the web's button script."""
+    template = _environment().get_template("summary.html.j2")
+    return template.render(summary=summary, print_script=print_script)

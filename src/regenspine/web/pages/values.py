@@ -46,6 +46,7 @@ router = APIRouter(include_in_schema=False)
 
 STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 CARRIED = "the answers carried from an earlier step"
+PRINT_SCRIPT = "/static/js/print.js"
 MAX_CARRIED_JSON = 20_000  # the carried answers are a few hundred characters; refuse anything huge
 
 
@@ -182,7 +183,8 @@ async def _summary(request: Request, journey: JourneyAnswers, download: bool) ->
         costs=journey.costs,
         red_flags_checked=journey.red_flags == (),
     )
-    page = render_summary_html(summary)
+    # A saved file cannot reach the app's script, so only the page shown here has the button.
+    page = render_summary_html(summary, print_script=None if download else PRINT_SCRIPT)
     # The page is one self-contained file with its own <style>; allow exactly that block.
     hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
     headers = {"content-security-policy": content_security_policy(hashes)}
