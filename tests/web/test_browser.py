@@ -119,8 +119,10 @@ def test_a_person_walks_the_six_steps_and_the_answers_reach_the_summary(tab: Tab
     page.get_by_label("Which country?").select_option(label="Mexico")
     page.get_by_label("Travel cost per person, in US dollars").fill("650")
     page.get_by_label("Nights of stay").fill("5")
+    page.get_by_label("Lodging cost per night, in US dollars").fill("120")
     page.get_by_role("button", name="Show costs").click()
     _step(tab, 4, "step-4-costs-figures")
+    assert page.locator(".error-summary").count() == 0
     _next(page)
     _step(tab, 5, "step-5-values")
     _answer_values(page)
@@ -133,7 +135,9 @@ def test_a_person_walks_the_six_steps_and_the_answers_reach_the_summary(tab: Tab
     _next(page)
     page.wait_for_load_state("load")
     tab.screenshot("step-6-summary")
-    summary = page.locator("body").inner_text()
+    assert "Step 6 of 6" in page.locator("nav.journey").inner_text()
+    assert page.locator('nav.journey [aria-current="step"]').inner_text() == "My summary"
+    summary = page.locator("main").inner_text()
     assert "650" in summary, "the travel figure typed in step 4 reaches the summary"
     assert "Conservative care, or wait and see" in summary
     assert "Candidate" in summary or "may be" in summary

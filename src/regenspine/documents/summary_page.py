@@ -6,6 +6,7 @@ reads its packaged template and returns a string. The web alone adds its print-b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from jinja2 import Environment
@@ -50,7 +51,24 @@ def _environment() -> Environment:
     return environment
 
 
-def render_summary_html(summary: Summary, print_script: str | None = None) -> str:
-    """The whole printable page as one HTML string; `print_script` is the web's button script."""
+@dataclass(frozen=True)
+class StepLink:
+    """One of the six steps as the web shows it above the summary (never printed)."""
+
+    number: int
+    title: str
+    href: str
+    done: bool
+    current: bool
+
+
+def render_summary_html(
+    summary: Summary,
+    print_script: str | None = None,
+    steps: tuple[StepLink, ...] = (),
+    links: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """The whole printable page as one HTML string. The web adds its print-button script, the
+    six steps with this one marked, and links (href, label) on from here; a file has none."""
     template = _environment().get_template("summary.html.j2")
-    return template.render(summary=summary, print_script=print_script)
+    return template.render(summary=summary, print_script=print_script, steps=steps, links=links)

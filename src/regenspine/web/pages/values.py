@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 
 from regenspine.decision_aid.costs import CostQuery, cost_query
-from regenspine.decision_aid.journey import STEP_BY_KEY, JourneyAnswers, StepKey
+from regenspine.decision_aid.journey import STEP_BY_KEY, STEPS, JourneyAnswers, StepKey, step_done
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
 from regenspine.decision_aid.values import (
@@ -27,7 +27,7 @@ from regenspine.decision_aid.values import (
     load_values_catalogue,
     parse_values_answers,
 )
-from regenspine.documents.summary_page import render_summary_html
+from regenspine.documents.summary_page import StepLink, render_summary_html
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import (
     FieldReader,
@@ -168,6 +168,28 @@ async def values_result(request: Request) -> Response:
     return response
 
 
+SUMMARY_LINKS = (
+    ("/summary?download=yes", "Download this summary as a file"),
+    ("/save", "Save my answers"),
+    ("/start-again", "Start again"),
+    ("/", "Home"),
+)
+
+
+def _step_links(journey: JourneyAnswers) -> tuple[StepLink, ...]:
+    """The six steps for the summary page, the summary marked as the current one."""
+    return tuple(
+        StepLink(
+            number=step.number,
+            title=step.title,
+            href=step.path,
+            done=step_done(journey, step.key),
+            current=step.key is StepKey.summary,
+        )
+        for step in STEPS
+    )
+
+
 async def _summary(request: Request, journey: JourneyAnswers, download: bool) -> Response:
     """The printable summary of these answers, or the same page as a file to save."""
     profile = journey.profile
@@ -183,8 +205,13 @@ async def _summary(request: Request, journey: JourneyAnswers, download: bool) ->
         costs=journey.costs,
         red_flags_checked=journey.red_flags == (),
     )
-    # A saved file cannot reach the app's script, so only the page shown here has the button.
-    page = render_summary_html(summary, print_script=None if download else PRINT_SCRIPT)
+    # A saved file cannot reach the app's script or pages: only the page shown here has them.
+    if download:
+        page = render_summary_html(summary)
+    else:
+        page = render_summary_html(
+            summary, PRINT_SCRIPT, steps=_step_links(journey), links=SUMMARY_LINKS
+        )
     # The page is one self-contained file with its own <style>; allow exactly that block.
     hashes = [style_hash(css) for css in STYLE_BLOCK.findall(page)]
     headers = {"content-security-policy": content_security_policy(hashes)}
