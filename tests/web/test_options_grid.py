@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.factories.pages import plain
 
@@ -18,9 +19,9 @@ REGIONS = ("lumbar", "cervical", "thoracic")
 
 
 @pytest.fixture(scope="module", params=REGIONS)
-def region_page(request: pytest.FixtureRequest, client: TestClient) -> tuple[str, str]:
+def region_page(request: pytest.FixtureRequest, app: FastAPI) -> tuple[str, str]:
     """(region, the options page for it), fetched once per region for this module."""
-    response = client.get("/options", params={"region": request.param})
+    response = TestClient(app).get("/options", params={"region": request.param})
     assert response.status_code == 200
     return request.param, response.text
 

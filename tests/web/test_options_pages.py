@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.factories.pages import plain, texts
 
@@ -13,9 +14,9 @@ from regenspine.web.labels import CERTAINTY_LABELS
 
 
 @pytest.fixture(scope="module")
-def lumbar_page(client: TestClient) -> str:
+def lumbar_page(app: FastAPI) -> str:
     """The comparison page for the low back, fetched once for this module."""
-    return client.get("/options").text
+    return TestClient(app).get("/options").text
 
 
 def test_every_option_is_shown_with_the_same_sections(lumbar_page: str) -> None:

@@ -76,6 +76,7 @@ def test_a_nested_unknown_key_lists_the_keys_of_that_object(client: TestClient) 
     body = problem(client.post(f"{API}/screening", json=profile))
     assert body["field"] == "imaging.tumour"
     assert body["allowed"] == [
+        "known",
         "disc_bulge",
         "ligamentum_flavum_hypertrophy",
         "facet_arthropathy",
