@@ -28,6 +28,7 @@ from regenspine.web.plumbing.errors import install_error_handlers
 from regenspine.web.plumbing.security import SecurityHeadersMiddleware
 from regenspine.web.plumbing.sessions import ClinicSessionMiddleware, session_secret
 from regenspine.web.plumbing.throttle import LoginThrottle
+from regenspine.web.registry_numbers import RegistryNumbers
 from regenspine.web.workspace import install_workspace
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     )
     app.state.settings = settings
     app.state.registry = database
+    app.state.registry_numbers = RegistryNumbers(database)
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(ClinicSessionMiddleware, secret_key=session_secret(settings))
     app.add_middleware(SecurityHeadersMiddleware)

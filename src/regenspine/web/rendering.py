@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from fastapi import Request
@@ -19,6 +19,7 @@ from regenspine.documents.formatting import money
 from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
 from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
+from regenspine.knowledge.loader import knowledge_version
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     Choice,
@@ -199,17 +200,44 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page or partial with the shared context: disclaimer, review date, navigation."""
-    knowledge = load_knowledge()
-    shared: dict[str, Any] = {
-        "citations": Citations(),
-        "disclaimer": knowledge.text("disclaimer"),
-        "last_reviewed": knowledge.text("evidence_last_reviewed"),
-        "current_path": request.url.path,
-        "errors": {},
-    }
     response = TEMPLATES.TemplateResponse(
-        request, template, {**shared, **(context or {})}, status_code=status_code
+        request, template, {**_shared(request.url.path), **(context or {})}, status_code=status_code
     )
     # The same URL answers with a whole page or an htmx partial; caches must keep them apart.
     response.headers["vary"] = "HX-Request"
     return response
+
+
+def _shared(path: str) -> dict[str, Any]:
+    """What every page shows: disclaimer, review date, navigation, and a fresh citation list."""
+    knowledge = load_knowledge()
+    return {
+        "citations": Citations(),
+        "disclaimer": knowledge.text("disclaimer"),
+        "last_reviewed": knowledge.text("evidence_last_reviewed"),
+        "current_path": path,
+        "errors": {},
+    }
+
+
+# Bounded so that varied query strings cannot fill memory; the largest page is about 250 KB.
+FIXED_PAGES = 256
+ContextBuilder = Callable[..., Mapping[str, Any]]
+
+
+@lru_cache(maxsize=FIXED_PAGES)
+def _fixed_page(
+    version: str, template: str, path: str, build: ContextBuilder, key: tuple[Hashable, ...]
+) -> bytes:
+    """One page as bytes; `version` is in the key so a new knowledge base renders anew."""
+    context = {**_shared(path), **build(*key)}
+    return _environment().get_template(template).render(context).encode("utf-8")
+
+
+def render_fixed(
+    request: Request, template: str, build: ContextBuilder, *key: Hashable
+) -> HTMLResponse:
+    """A page that depends only on the knowledge base, its address and `key`: rendered once
+    per knowledge-base version and kept (`build(*key)` gives its context), not per request."""
+    body = _fixed_page(knowledge_version(), template, request.url.path, build, key)
+    return HTMLResponse(body, headers={"vary": "HX-Request"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.profile import RED_FLAG_IDS
 from regenspine.decision_aid.screening import ScreeningCategory, screen_candidate
@@ -17,7 +18,7 @@ from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
 from regenspine.web.forms.fields import FormFields, problems_by_field
-from regenspine.web.rendering import render
+from regenspine.web.rendering import render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,7 +55,11 @@ def _questions() -> dict[str, object]:
 @router.get("/check", response_class=HTMLResponse)
 def red_flag_check(request: Request) -> HTMLResponse:
     """Step 1: the red-flag symptoms, each with why it matters."""
-    return render(request, "pages/check.html.j2", {"flags": load_red_flags()})
+    return render_fixed(request, "pages/check.html.j2", _flags_context)
+
+
+def _flags_context() -> dict[str, object]:
+    return {"flags": load_red_flags()}
 
 
 @router.get("/screening", response_class=HTMLResponse)
@@ -65,8 +70,16 @@ def screening_questions(request: Request) -> Response:
     flags = chosen_red_flags(request.query_params)
     if flags:
         return _urgent(request, flags)
+    if list(request.query_params) == [STEP_DONE]:
+        # No red flag ticked and nothing else carried: the same form for everyone.
+        query = str(request.query_params)
+        return render_fixed(request, "pages/screening_form.html.j2", _empty_form, query)
     context = {**_questions(), "submitted": request.query_params}
     return render(request, "pages/screening_form.html.j2", context)
+
+
+def _empty_form(query: str) -> dict[str, object]:
+    return {**_questions(), "submitted": QueryParams(query)}
 
 
 @router.post("/screening", response_class=HTMLResponse)

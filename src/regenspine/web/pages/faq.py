@@ -10,9 +10,13 @@ from fastapi.responses import HTMLResponse
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import problems_by_field, text
-from regenspine.web.rendering import is_htmx, render
+from regenspine.web.rendering import is_htmx, render, render_fixed
 
 router = APIRouter(include_in_schema=False)
+
+
+def _empty_faq() -> dict[str, Any]:
+    return {"question": "", "max_length": MAX_QUESTION_LENGTH}
 
 
 @router.get("/faq", response_class=HTMLResponse)
@@ -22,7 +26,7 @@ def faq_page(request: Request) -> HTMLResponse:
     template = "partials/faq_tool.html.j2" if is_htmx(request) else "pages/faq.html.j2"
     context: dict[str, Any] = {"question": question, "max_length": MAX_QUESTION_LENGTH}
     if "q" not in request.query_params:
-        return render(request, template, context)
+        return render_fixed(request, template, _empty_faq)
     top = request.app.state.settings.faq_top
     try:
         context["result"] = answer_question(question, top=top)

@@ -7,17 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import QueryParams
 
-from regenspine.analytics.similar_patients import available_registry_outcome
 from regenspine.decision_aid.cost_data import load_cost_data
 from regenspine.decision_aid.costs import cost_query, estimate_costs
 from regenspine.decision_aid.option_content import Region
-from regenspine.decision_aid.options import compare_options, option_titles, parse_region
+from regenspine.decision_aid.options import option_titles, parse_region, with_registry_numbers
 from regenspine.decision_aid.registry_note import SEVERITIES, RegistryOutcome, parse_severity
 from regenspine.errors import InvalidInput
-from regenspine.registry.database import Registry
+from regenspine.web.fixed_content import comparison
 from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
-from regenspine.web.rendering import render
+from regenspine.web.registry_numbers import RegistryNumbers
+from regenspine.web.rendering import render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,11 +28,12 @@ COST_FIELDS = ("country", "travel_cost", "companions", "nights", "nightly_cost",
 
 def similar_patients(request: Request, region: str, severity: str) -> RegistryOutcome | None:
     """This clinic's registry numbers for people like this, when the app has a registry with
-    its tables; otherwise None and the page shows the published evidence alone."""
-    registry: Registry | None = getattr(request.app.state, "registry", None)
-    if registry is None:
+    its tables; otherwise None and the page shows the published evidence alone. Counted at
+    most once a minute per region and severity (web/registry_numbers.py), not per view."""
+    numbers: RegistryNumbers | None = getattr(request.app.state, "registry_numbers", None)
+    if numbers is None:
         return None
-    return available_registry_outcome(registry, region, severity, date.today())
+    return numbers.outcome(region, severity, date.today())
 
 
 @router.get("/options", response_class=HTMLResponse)
@@ -40,22 +42,37 @@ def options_page(request: Request) -> HTMLResponse:
     with a severity, also this clinic's registry numbers for people like the reader."""
     region = text(request.query_params, "region") or Region.lumbar.value
     severity = text(request.query_params, "severity")
-    context: dict[str, Any] = {
+    try:
+        chosen = parse_region(region).value
+        severity = parse_severity(severity) if severity else ""
+        registry = similar_patients(request, chosen, severity) if severity else None
+    except InvalidInput as problem:
+        context = {**_choices(region, severity), "errors": problems_by_field(problem)}
+        return render(request, "pages/options.html.j2", context, status_code=422)
+    # The page follows from these alone, so it is rendered once and kept (registry numbers
+    # included: the same counts give the same page).
+    template = "pages/options.html.j2"
+    return render_fixed(request, template, _options_context, chosen, severity, registry)
+
+
+def _choices(region: str, severity: str) -> dict[str, Any]:
+    """The region and severity choices, with the ones asked for marked."""
+    return {
         "regions": list(Region),
         "region": region,
         "severities": SEVERITIES,
         "severity": severity,
     }
-    try:
-        chosen = parse_region(region)
-        registry = None
-        if severity:
-            registry = similar_patients(request, chosen.value, parse_severity(severity))
-        context["comparison"] = compare_options(chosen, registry)
-    except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
-        return render(request, "pages/options.html.j2", context, status_code=422)
-    return render(request, "pages/options.html.j2", context)
+
+
+def _options_context(
+    region: str, severity: str, registry: RegistryOutcome | None
+) -> dict[str, Any]:
+    """The options page's context for a valid region and severity and the registry's counts."""
+    return {
+        **_choices(region, severity),
+        "comparison": with_registry_numbers(comparison(parse_region(region)), registry),
+    }
 
 
 def cost_answers(form: FormFields) -> dict[str, Any]:
@@ -72,15 +89,19 @@ def cost_answers(form: FormFields) -> dict[str, Any]:
 def costs_page(request: Request) -> HTMLResponse:
     """Published prices at home and abroad, coverage, and the person's own travel estimate."""
     form = request.query_params
-    data = load_cost_data()
-    context: dict[str, Any] = {
-        "submitted": form,
-        "places": data.places,
-        "option_titles": option_titles(),
-    }
     try:
-        context["estimate"] = estimate_costs(cost_query(**cost_answers(form)))
+        # Prices are knowledge-base data: the page follows from the query alone.
+        return render_fixed(request, "pages/costs.html.j2", _costs_context, str(form))
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context = {**_costs_form(form), "errors": problems_by_field(problem)}
         return render(request, "pages/costs.html.j2", context, status_code=422)
-    return render(request, "pages/costs.html.j2", context)
+
+
+def _costs_form(form: FormFields) -> dict[str, Any]:
+    return {"submitted": form, "places": load_cost_data().places, "option_titles": option_titles()}
+
+
+def _costs_context(query: str) -> dict[str, Any]:
+    """The costs page's context for one query string; InvalidInput when it asks the impossible."""
+    form = QueryParams(query)
+    return {**_costs_form(form), "estimate": estimate_costs(cost_query(**cost_answers(form)))}

@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import calendar_date, problems_by_field
-from regenspine.web.rendering import render
+from regenspine.web.rendering import render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,15 +23,22 @@ FIELD = "procedure_date"
 def recovery_page(request: Request) -> HTMLResponse:
     """The date form and, once a date is given, the plan with its phases, signs and visits."""
     form = request.query_params
-    context: dict[str, Any] = {"submitted": form, "today": dt.date.today()}
-    if FIELD not in form:
-        return render(request, "pages/recovery.html.j2", context)
+    today = dt.date.today()
     try:
-        context["plan"] = build_recovery_plan(calendar_date(form, FIELD))
+        # The page follows from the query and the day alone (the form offers today's date).
+        return render_fixed(request, "pages/recovery.html.j2", _recovery_context, str(form), today)
     except InvalidInput as problem:
-        context["errors"] = problems_by_field(problem)
+        context = {"submitted": form, "today": today, "errors": problems_by_field(problem)}
         return render(request, "pages/recovery.html.j2", context, status_code=422)
-    return render(request, "pages/recovery.html.j2", context)
+
+
+def _recovery_context(query: str, today: dt.date) -> dict[str, Any]:
+    """The date form and, with a date, its plan; InvalidInput for a date the plan refuses."""
+    form = QueryParams(query)
+    context: dict[str, Any] = {"submitted": form, "today": today}
+    if FIELD in form:
+        context["plan"] = build_recovery_plan(calendar_date(form, FIELD))
+    return context
 
 
 @router.get("/recovery.ics")

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
 from regenspine.decision_aid.summary import build_summary
@@ -36,7 +37,7 @@ from regenspine.web.forms.fields import (
 )
 from regenspine.web.pages.options import similar_patients
 from regenspine.web.plumbing.security import content_security_policy, style_hash
-from regenspine.web.rendering import render
+from regenspine.web.rendering import render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,7 +94,13 @@ def _form_context(form: FormFields, profile: PatientProfile | None) -> dict[str,
 @router.get("/values", response_class=HTMLResponse)
 def values_form(request: Request) -> HTMLResponse:
     """The values questions, the four SURE questions and the leaning question."""
+    if not request.query_params:
+        return render_fixed(request, "pages/values_form.html.j2", _empty_values_form)
     return render(request, "pages/values_form.html.j2", _form_context(request.query_params, None))
+
+
+def _empty_values_form() -> dict[str, Any]:
+    return _form_context(QueryParams(), None)
 
 
 @router.post("/values", response_class=HTMLResponse)
@@ -119,7 +126,7 @@ async def values_result(request: Request) -> HTMLResponse:
 @router.get("/summary", response_class=HTMLResponse)
 def summary_start(request: Request) -> HTMLResponse:
     """How to get a printable summary: it is made from the check's answers."""
-    return render(request, "pages/summary_start.html.j2")
+    return render_fixed(request, "pages/summary_start.html.j2", dict)
 
 
 @router.post("/summary")
