@@ -3,6 +3,7 @@ for the public pages are counted at most once a minute; what is kept equals what
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from regenspine.decision_aid.registry_note import RegistryOutcome
 from regenspine.knowledge.loader import knowledge_version
 from regenspine.registry.database import Registry
 from regenspine.web import fixed_content, rendering
+from regenspine.web import kept as kept_module
 from regenspine.web.app import create_app
 from regenspine.web.pages import learn
 from regenspine.web.pages import options as options_page
@@ -83,8 +85,7 @@ def test_a_new_knowledge_base_version_builds_again(
     client.get("/api/v1/options")
     client.get("/options")
     assert builds == [Region.lumbar]
-    for module in (fixed_content, rendering):
-        monkeypatch.setattr(module, "knowledge_version", lambda: "another-version")
+    monkeypatch.setattr(kept_module, "knowledge_version", lambda: "another-version")
     client.get("/api/v1/options")
     assert builds == [Region.lumbar, Region.lumbar]
     page = client.get("/options")
@@ -144,8 +145,8 @@ def test_a_kept_page_is_the_page_rendered_fresh(
 ) -> None:
     forget_everything()
     fresh = rendering.render(_request(path), template, build(*key))
-    kept = rendering.render_fixed(_request(path), template, build, *key)
-    again = rendering.render_fixed(_request(path), template, build, *key)
+    kept = asyncio.run(rendering.render_fixed(_request(path), template, build, *key))
+    again = asyncio.run(rendering.render_fixed(_request(path), template, build, *key))
     assert kept.body == fresh.body == again.body
     assert kept.headers["vary"] == "HX-Request"
     assert kept.headers["content-type"] == "text/html; charset=utf-8"
@@ -162,10 +163,30 @@ def test_the_registry_line_on_a_kept_comparison_equals_a_fresh_build() -> None:
     )  # fmt: skip
     kept = fixed_content.comparison(Region.lumbar)
     assert options_rules.with_registry_numbers(kept, outcome) == compare_options("lumbar", outcome)
-    assert kept.options[0].registry is None or kept.options[0].id != "stem_cell_injection"
     assert all(option.registry is None for option in kept.options)  # the kept one is untouched
     with pytest.raises(Exception, match="counts lumbar patients"):
         options_rules.with_registry_numbers(fixed_content.comparison(Region.cervical), outcome)
+
+
+def test_at_most_size_results_are_kept_and_errors_never() -> None:
+    calls: list[int] = []
+
+    def square(number: int) -> int:
+        calls.append(number)
+        if number < 0:
+            raise ValueError("negative")
+        return number * number
+
+    kept = kept_module.PerKnowledgeVersion(square, size=2)
+    assert [kept(2), kept(3), kept(2)] == [4, 9, 4]
+    assert calls == [2, 3]
+    kept(4)  # the oldest (2) makes room
+    assert asyncio.run(kept.get(2)) == 4
+    assert calls == [2, 3, 4, 2]
+    for _ in range(2):
+        with pytest.raises(ValueError, match="negative"):
+            kept(-1)
+    assert calls == [2, 3, 4, 2, -1, -1]
 
 
 def test_the_knowledge_version_is_a_digest_of_the_data_files() -> None:

@@ -61,18 +61,22 @@ class RegistryNumbers:
     def outcome(self, region: str, severity: str, today: date) -> RegistryOutcome | None:
         """The numbers for people like this: counted now on first asking, else the kept ones
         (refreshed in the background once older than `max_age`)."""
+        found, outcome = self.peek(region, severity, today)
+        return outcome if found else self._count((region, severity, today))
+
+    def peek(self, region: str, severity: str, today: date) -> tuple[bool, RegistryOutcome | None]:
+        """(True, the kept numbers) without counting, starting a refresh when they are older
+        than `max_age`; (False, None) when nothing is kept yet."""
         key = (region, severity, today)
         with self._lock:
             kept = self._kept.get(key)
-            stale = kept is not None and self.clock() - kept.counted_at >= self.max_age
-            refresh = stale and kept is not None and not kept.refreshing
-            if refresh and kept is not None:
-                kept.refreshing = True
-        if kept is None:
-            return self._count(key)
+            if kept is None:
+                return False, None
+            refresh = self.clock() - kept.counted_at >= self.max_age and not kept.refreshing
+            kept.refreshing = kept.refreshing or refresh
         if refresh:
             self.run(lambda: self._refresh(key))
-        return kept.outcome
+        return True, kept.outcome
 
     def forget(self) -> None:
         """Drop every kept answer (after a change the pages must show at once)."""

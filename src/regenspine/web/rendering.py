@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from fastapi import Request
@@ -14,12 +14,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from regenspine.documents.formatting import money
 from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
 from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
-from regenspine.knowledge.loader import knowledge_version
+from regenspine.web.kept import per_knowledge_version
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     Choice,
@@ -208,6 +209,16 @@ def render(
     return response
 
 
+async def render_in_pool(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """`render` in the thread pool, for an async route's pages that are not kept."""
+    return await run_in_threadpool(render, request, template, context, status_code)
+
+
 def _shared(path: str) -> dict[str, Any]:
     """What every page shows: disclaimer, review date, navigation, and a fresh citation list."""
     knowledge = load_knowledge()
@@ -225,19 +236,20 @@ FIXED_PAGES = 256
 ContextBuilder = Callable[..., Mapping[str, Any]]
 
 
-@lru_cache(maxsize=FIXED_PAGES)
+@per_knowledge_version(FIXED_PAGES)
 def _fixed_page(
-    version: str, template: str, path: str, build: ContextBuilder, key: tuple[Hashable, ...]
+    template: str, path: str, build: ContextBuilder, key: tuple[Hashable, ...]
 ) -> bytes:
-    """One page as bytes; `version` is in the key so a new knowledge base renders anew."""
+    """One page as bytes, as `render` would send it."""
     context = {**_shared(path), **build(*key)}
     return _environment().get_template(template).render(context).encode("utf-8")
 
 
-def render_fixed(
+async def render_fixed(
     request: Request, template: str, build: ContextBuilder, *key: Hashable
 ) -> HTMLResponse:
     """A page that depends only on the knowledge base, its address and `key`: rendered once
-    per knowledge-base version and kept (`build(*key)` gives its context), not per request."""
-    body = _fixed_page(knowledge_version(), template, request.url.path, build, key)
+    per knowledge-base version and kept (`build(*key)` gives its context), not per request.
+    Errors `build` raises (InvalidInput, NotFound) are never kept."""
+    body = await _fixed_page.get(template, request.url.path, build, key)
     return HTMLResponse(body, headers={"vary": "HX-Request"})

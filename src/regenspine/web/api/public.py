@@ -83,10 +83,10 @@ def screening(profile: PatientProfile) -> ScreeningResult:
 
 
 @router.get("/options", response_model=OptionComparison, summary="Compare the options")
-def options(region: Annotated[Region, Query()] = Region.lumbar) -> Response:
+async def options(region: Annotated[Region, Query()] = Region.lumbar) -> Response:
     """Every option side by side for a region, outcomes as x of 100 people with icon arrays."""
     # Built and encoded once per knowledge-base version; the model above documents the body.
-    return Response(comparison_json(region), media_type="application/json")
+    return Response(await comparison_json.get(region), media_type="application/json")
 
 
 @router.post("/costs", response_model=CostEstimate, summary="Estimate costs")
@@ -127,9 +127,9 @@ def claims_check(request: ClaimsRequest) -> ClaimCheck:
 @router.get(
     "/clinic-questions", response_model=ClinicQuestionList, summary="Questions to ask a clinic"
 )
-def questions() -> Response:
+async def questions() -> Response:
     """The questions to ask a clinic before paying, grouped, each with why and sources."""
-    return Response(questions_json(), media_type="application/json")
+    return Response(await questions_json.get(), media_type="application/json")
 
 
 @router.post("/values", response_model=ValuesResult, summary="Values, SURE check and leaning")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.profile import RED_FLAG_IDS
@@ -53,9 +54,9 @@ def _questions() -> dict[str, object]:
 
 
 @router.get("/check", response_class=HTMLResponse)
-def red_flag_check(request: Request) -> HTMLResponse:
+async def red_flag_check(request: Request) -> HTMLResponse:
     """Step 1: the red-flag symptoms, each with why it matters."""
-    return render_fixed(request, "pages/check.html.j2", _flags_context)
+    return await render_fixed(request, "pages/check.html.j2", _flags_context)
 
 
 def _flags_context() -> dict[str, object]:
@@ -63,17 +64,22 @@ def _flags_context() -> dict[str, object]:
 
 
 @router.get("/screening", response_class=HTMLResponse)
-def screening_questions(request: Request) -> Response:
+async def screening_questions(request: Request) -> Response:
     """Urgent care if step 1 ticked a red flag; otherwise step 2, the screening questions."""
     if STEP_DONE not in request.query_params:
         return RedirectResponse("/check", status_code=303)
-    flags = chosen_red_flags(request.query_params)
-    if flags:
-        return _urgent(request, flags)
     if list(request.query_params) == [STEP_DONE]:
         # No red flag ticked and nothing else carried: the same form for everyone.
         query = str(request.query_params)
-        return render_fixed(request, "pages/screening_form.html.j2", _empty_form, query)
+        return await render_fixed(request, "pages/screening_form.html.j2", _empty_form, query)
+    return await run_in_threadpool(_screening_page, request)
+
+
+def _screening_page(request: Request) -> HTMLResponse:
+    """Urgent care for the red flags ticked, else the questions with what was carried."""
+    flags = chosen_red_flags(request.query_params)
+    if flags:
+        return _urgent(request, flags)
     context = {**_questions(), "submitted": request.query_params}
     return render(request, "pages/screening_form.html.j2", context)
 

@@ -37,10 +37,10 @@ def _claims_page(request: Request, context: dict[str, Any], status_code: int = 2
 
 
 @router.get("/claims", response_class=HTMLResponse)
-def claims_form(request: Request) -> HTMLResponse:
+async def claims_form(request: Request) -> HTMLResponse:
     """The box to paste a clinic's web text or offer into."""
     template = "partials/claims_tool.html.j2" if is_htmx(request) else "pages/claims.html.j2"
-    return render_fixed(request, template, _claims_context)
+    return await render_fixed(request, template, _claims_context)
 
 
 @router.post("/claims", response_class=HTMLResponse)
@@ -58,9 +58,9 @@ async def claims_result(request: Request) -> HTMLResponse:
 
 
 @router.get("/clinic-questions", response_class=HTMLResponse)
-def questions_page(request: Request) -> HTMLResponse:
+async def questions_page(request: Request) -> HTMLResponse:
     """What to ask a clinic before paying, grouped, each with why and sources."""
-    return render_fixed(request, "pages/clinic_questions.html.j2", _questions_context)
+    return await render_fixed(request, "pages/clinic_questions.html.j2", _questions_context)
 
 
 def _questions_context() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
 from regenspine.errors import InvalidInput
@@ -20,13 +21,19 @@ def _empty_faq() -> dict[str, Any]:
 
 
 @router.get("/faq", response_class=HTMLResponse)
-def faq_page(request: Request) -> HTMLResponse:
+async def faq_page(request: Request) -> HTMLResponse:
     """The search box and, for a question, the best cited answers (urgent care first)."""
-    question = text(request.query_params, "q")
     template = "partials/faq_tool.html.j2" if is_htmx(request) else "pages/faq.html.j2"
-    context: dict[str, Any] = {"question": question, "max_length": MAX_QUESTION_LENGTH}
     if "q" not in request.query_params:
-        return render_fixed(request, template, _empty_faq)
+        return await render_fixed(request, template, _empty_faq)
+    # A person's own question is answered afresh each time and never kept.
+    return await run_in_threadpool(_answer_page, request, template)
+
+
+def _answer_page(request: Request, template: str) -> HTMLResponse:
+    """The page with the best cited answers to the question asked, or what is wrong with it."""
+    question = text(request.query_params, "q")
+    context: dict[str, Any] = {"question": question, "max_length": MAX_QUESTION_LENGTH}
     top = request.app.state.settings.faq_top
     try:
         context["result"] = answer_question(question, top=top)

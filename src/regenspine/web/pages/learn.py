@@ -67,15 +67,15 @@ def topic_group(group_id: str) -> TopicGroup:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
+async def home(request: Request) -> HTMLResponse:
     """The start page: what the tool is for, the steps, and the topics to learn about."""
-    return render_fixed(request, "pages/home.html.j2", _with_groups)
+    return await render_fixed(request, "pages/home.html.j2", _with_groups)
 
 
 @router.get("/learn", response_class=HTMLResponse)
-def learn_index(request: Request) -> HTMLResponse:
+async def learn_index(request: Request) -> HTMLResponse:
     """Every topic, grouped, with links to the pages that explain them."""
-    return render_fixed(request, "pages/learn_index.html.j2", _with_groups)
+    return await render_fixed(request, "pages/learn_index.html.j2", _with_groups)
 
 
 def _with_groups() -> dict[str, Any]:
@@ -83,9 +83,9 @@ def _with_groups() -> dict[str, Any]:
 
 
 @router.get("/learn/{group_id}", response_class=HTMLResponse)
-def learn_group(request: Request, group_id: str) -> HTMLResponse:
+async def learn_group(request: Request, group_id: str) -> HTMLResponse:
     """The facts on each topic of one group, with sources, evidence levels and conflicts."""
-    return render_fixed(request, "pages/learn_group.html.j2", _group_context, group_id)
+    return await render_fixed(request, "pages/learn_group.html.j2", _group_context, group_id)
 
 
 def _group_context(group_id: str) -> dict[str, Any]:
@@ -113,11 +113,11 @@ ABOUT_TEXTS = (
 
 
 @router.get("/about", response_class=HTMLResponse)
-def about(request: Request) -> HTMLResponse:
+async def about(request: Request) -> HTMLResponse:
     """How the aid was made (authors, evidence, funding, review, reading level, what is not yet
     done, how to report an error) and every source the tool cites."""
     email = request.app.state.settings.report_error_email
-    return render_fixed(request, "pages/about.html.j2", _about_context, email)
+    return await render_fixed(request, "pages/about.html.j2", _about_context, email)
 
 
 def _about_context(report_error_email: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.cost_data import load_cost_data
@@ -18,7 +19,7 @@ from regenspine.errors import InvalidInput
 from regenspine.web.fixed_content import comparison
 from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
 from regenspine.web.registry_numbers import RegistryNumbers
-from regenspine.web.rendering import render, render_fixed
+from regenspine.web.rendering import render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,8 +37,20 @@ def similar_patients(request: Request, region: str, severity: str) -> RegistryOu
     return numbers.outcome(region, severity, date.today())
 
 
+async def similar_patients_soon(
+    request: Request, region: str, severity: str
+) -> RegistryOutcome | None:
+    """`similar_patients` from an async route: kept numbers at once, a count in the pool."""
+    numbers: RegistryNumbers | None = getattr(request.app.state, "registry_numbers", None)
+    if numbers is not None:
+        found, outcome = numbers.peek(region, severity, date.today())
+        if found:
+            return outcome
+    return await run_in_threadpool(similar_patients, request, region, severity)
+
+
 @router.get("/options", response_class=HTMLResponse)
-def options_page(request: Request) -> HTMLResponse:
+async def options_page(request: Request) -> HTMLResponse:
     """Every option in equal detail for one region, outcomes as x of 100 people with icons;
     with a severity, also this clinic's registry numbers for people like the reader."""
     region = text(request.query_params, "region") or Region.lumbar.value
@@ -45,14 +58,14 @@ def options_page(request: Request) -> HTMLResponse:
     try:
         chosen = parse_region(region).value
         severity = parse_severity(severity) if severity else ""
-        registry = similar_patients(request, chosen, severity) if severity else None
+        registry = await similar_patients_soon(request, chosen, severity) if severity else None
     except InvalidInput as problem:
         context = {**_choices(region, severity), "errors": problems_by_field(problem)}
-        return render(request, "pages/options.html.j2", context, status_code=422)
+        return await render_in_pool(request, "pages/options.html.j2", context, status_code=422)
     # The page follows from these alone, so it is rendered once and kept (registry numbers
     # included: the same counts give the same page).
     template = "pages/options.html.j2"
-    return render_fixed(request, template, _options_context, chosen, severity, registry)
+    return await render_fixed(request, template, _options_context, chosen, severity, registry)
 
 
 def _choices(region: str, severity: str) -> dict[str, Any]:
@@ -86,15 +99,15 @@ def cost_answers(form: FormFields) -> dict[str, Any]:
 
 
 @router.get("/costs", response_class=HTMLResponse)
-def costs_page(request: Request) -> HTMLResponse:
+async def costs_page(request: Request) -> HTMLResponse:
     """Published prices at home and abroad, coverage, and the person's own travel estimate."""
     form = request.query_params
     try:
         # Prices are knowledge-base data: the page follows from the query alone.
-        return render_fixed(request, "pages/costs.html.j2", _costs_context, str(form))
+        return await render_fixed(request, "pages/costs.html.j2", _costs_context, str(form))
     except InvalidInput as problem:
         context = {**_costs_form(form), "errors": problems_by_field(problem)}
-        return render(request, "pages/costs.html.j2", context, status_code=422)
+        return await render_in_pool(request, "pages/costs.html.j2", context, status_code=422)
 
 
 def _costs_form(form: FormFields) -> dict[str, Any]:

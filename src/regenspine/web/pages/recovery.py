@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import calendar_date, problems_by_field
-from regenspine.web.rendering import render, render_fixed
+from regenspine.web.rendering import render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,16 +20,19 @@ FIELD = "procedure_date"
 
 
 @router.get("/recovery", response_class=HTMLResponse)
-def recovery_page(request: Request) -> HTMLResponse:
+async def recovery_page(request: Request) -> HTMLResponse:
     """The date form and, once a date is given, the plan with its phases, signs and visits."""
     form = request.query_params
     today = dt.date.today()
     try:
         # The page follows from the query and the day alone (the form offers today's date).
-        return render_fixed(request, "pages/recovery.html.j2", _recovery_context, str(form), today)
+        query = str(form)
+        return await render_fixed(
+            request, "pages/recovery.html.j2", _recovery_context, query, today
+        )
     except InvalidInput as problem:
         context = {"submitted": form, "today": today, "errors": problems_by_field(problem)}
-        return render(request, "pages/recovery.html.j2", context, status_code=422)
+        return await render_in_pool(request, "pages/recovery.html.j2", context, status_code=422)
 
 
 def _recovery_context(query: str, today: dt.date) -> dict[str, Any]:

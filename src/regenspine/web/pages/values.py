@@ -37,7 +37,7 @@ from regenspine.web.forms.fields import (
 )
 from regenspine.web.pages.options import similar_patients
 from regenspine.web.plumbing.security import content_security_policy, style_hash
-from regenspine.web.rendering import render, render_fixed
+from regenspine.web.rendering import render, render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,11 +92,12 @@ def _form_context(form: FormFields, profile: PatientProfile | None) -> dict[str,
 
 
 @router.get("/values", response_class=HTMLResponse)
-def values_form(request: Request) -> HTMLResponse:
+async def values_form(request: Request) -> HTMLResponse:
     """The values questions, the four SURE questions and the leaning question."""
     if not request.query_params:
-        return render_fixed(request, "pages/values_form.html.j2", _empty_values_form)
-    return render(request, "pages/values_form.html.j2", _form_context(request.query_params, None))
+        return await render_fixed(request, "pages/values_form.html.j2", _empty_values_form)
+    context = _form_context(request.query_params, None)
+    return await render_in_pool(request, "pages/values_form.html.j2", context)
 
 
 def _empty_values_form() -> dict[str, Any]:
@@ -124,9 +125,9 @@ async def values_result(request: Request) -> HTMLResponse:
 
 
 @router.get("/summary", response_class=HTMLResponse)
-def summary_start(request: Request) -> HTMLResponse:
+async def summary_start(request: Request) -> HTMLResponse:
     """How to get a printable summary: it is made from the check's answers."""
-    return render_fixed(request, "pages/summary_start.html.j2", dict)
+    return await render_fixed(request, "pages/summary_start.html.j2", dict)
 
 
 @router.post("/summary")
