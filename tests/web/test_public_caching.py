@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from starlette.requests import Request
 from tests.factories.cases import add_cases, responders_and_not
@@ -327,3 +328,20 @@ def test_a_new_patient_shows_once_the_minute_is_up(
     fresh = plain(client.get("/options", params=SEVERITY).text)
     assert "55 of 100 people like you improved meaningfully" in fresh
     assert HEADLINE_40 not in fresh
+
+
+def test_the_openapi_document_is_encoded_once_as_fastapi_would(app: FastAPI) -> None:
+    client = TestClient(app)
+    first = client.get("/openapi.json")
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    assert first.content == JSONResponse(app.openapi()).body
+    kept = app.state.openapi_json
+    assert client.get("/openapi.json").content == first.content
+    assert app.state.openapi_json is kept
+
+
+def test_behind_a_proxy_prefix_the_document_names_it(app: FastAPI) -> None:
+    document = TestClient(app, root_path="/aid").get("/openapi.json").json()
+    assert document["servers"][0] == {"url": "/aid"}
+    assert "/api/v1/options" in document["paths"]

@@ -22,6 +22,7 @@ from regenspine.registry.database import Registry
 from regenspine.registry.migrate import upgrade
 from regenspine.web import selfreport
 from regenspine.web.api import private, public
+from regenspine.web.docs import OPENAPI_URL
 from regenspine.web.docs import router as docs_router
 from regenspine.web.pages import PUBLIC_PAGES
 from regenspine.web.plumbing.errors import install_error_handlers
@@ -63,9 +64,11 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        # The document is served by web/docs.py, which keeps its encoded bytes.
+        openapi_url=None,
         lifespan=lifespan,
     )
+    app.openapi_url = OPENAPI_URL
     app.state.settings = settings
     app.state.registry = database
     app.state.registry_numbers = RegistryNumbers(database)
