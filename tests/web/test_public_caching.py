@@ -20,6 +20,7 @@ from tests.factories.pages import plain
 from regenspine.config import Settings
 from regenspine.decision_aid import options as options_rules
 from regenspine.decision_aid.clinic_questions import ClinicQuestionList, clinic_questions
+from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, answer_question
 from regenspine.decision_aid.option_content import Region
 from regenspine.decision_aid.options import OptionComparison, compare_options
 from regenspine.decision_aid.registry_note import RegistryOutcome
@@ -28,6 +29,7 @@ from regenspine.registry.database import Registry
 from regenspine.web import fixed_content, rendering
 from regenspine.web import kept as kept_module
 from regenspine.web.app import create_app
+from regenspine.web.pages import faq as faq_page
 from regenspine.web.pages import learn
 from regenspine.web.pages import options as options_page
 from regenspine.web.registry_numbers import MAX_AGE_SECONDS, RegistryNumbers
@@ -45,7 +47,8 @@ def forget_everything() -> None:
         fixed_content.questions_json,
     ):
         builder.cache_clear()
-    rendering._fixed_page.cache_clear()
+    rendering.FIXED_PAGES.cache_clear()
+    rendering.ASKED_PAGES.cache_clear()
 
 
 @pytest.fixture
@@ -345,3 +348,27 @@ def test_behind_a_proxy_prefix_the_document_names_it(app: FastAPI) -> None:
     document = TestClient(app, root_path="/aid").get("/openapi.json").json()
     assert document["servers"][0] == {"url": "/aid"}
     assert "/api/v1/options" in document["paths"]
+
+
+def test_a_question_asked_again_is_answered_from_the_kept_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def counted(question: str, top: int = 3) -> Any:
+        asked.append(question)
+        return answer_question(question, top=top)
+
+    forget_everything()
+    monkeypatch.setattr(faq_page, "answer_question", counted)
+    question = "Is the stem cell injection painful?"
+    first = client.get("/faq", params={"q": question})
+    second = client.get("/faq", params={"q": question})
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    client.get("/faq", params={"q": "How long is recovery?"})
+    assert asked == [question, "How long is recovery?"]
+    for _ in range(2):
+        assert client.get("/faq", params={"q": "x" * (MAX_QUESTION_LENGTH + 1)}).status_code == 422
+    assert len(asked) == 4  # a refused question is never kept
+    forget_everything()

@@ -20,7 +20,7 @@ from regenspine.documents.formatting import money
 from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
 from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
-from regenspine.web.kept import per_knowledge_version
+from regenspine.web.kept import PerKnowledgeVersion
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     Choice,
@@ -231,13 +231,10 @@ def _shared(path: str) -> dict[str, Any]:
     }
 
 
-# Bounded so that varied query strings cannot fill memory; the largest page is about 250 KB.
-FIXED_PAGES = 256
 ContextBuilder = Callable[..., Mapping[str, Any]]
 
 
-@per_knowledge_version(FIXED_PAGES)
-def _fixed_page(
+def _page_bytes(
     template: str, path: str, build: ContextBuilder, key: tuple[Hashable, ...]
 ) -> bytes:
     """One page as bytes, as `render` would send it."""
@@ -245,11 +242,23 @@ def _fixed_page(
     return _environment().get_template(template).render(context).encode("utf-8")
 
 
+# Two bounded stores, so that pages asked for with ever new query strings (a cost estimate, a
+# plan's date, a question) can only push out each other, never the fixed pages everyone reads.
+# The largest page is about 250 KB.
+FIXED_PAGES = PerKnowledgeVersion(_page_bytes, size=64)
+ASKED_PAGES = PerKnowledgeVersion(_page_bytes, size=256)
+
+
 async def render_fixed(
-    request: Request, template: str, build: ContextBuilder, *key: Hashable
+    request: Request,
+    template: str,
+    build: ContextBuilder,
+    *key: Hashable,
+    kept: PerKnowledgeVersion[bytes] = FIXED_PAGES,
 ) -> HTMLResponse:
     """A page that depends only on the knowledge base, its address and `key`: rendered once
     per knowledge-base version and kept (`build(*key)` gives its context), not per request.
-    Errors `build` raises (InvalidInput, NotFound) are never kept."""
-    body = await _fixed_page.get(template, request.url.path, build, key)
+    Errors `build` raises (InvalidInput, NotFound) are never kept. Pages keyed by what a
+    person typed go to `ASKED_PAGES`."""
+    body = await kept.get(template, request.url.path, build, key)
     return HTMLResponse(body, headers={"vary": "HX-Request"})

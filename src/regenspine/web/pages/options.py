@@ -19,7 +19,7 @@ from regenspine.errors import InvalidInput
 from regenspine.web.fixed_content import comparison
 from regenspine.web.forms.fields import FormFields, picks, problems_by_field, text
 from regenspine.web.registry_numbers import RegistryNumbers
-from regenspine.web.rendering import render_fixed, render_in_pool
+from regenspine.web.rendering import ASKED_PAGES, render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -104,7 +104,9 @@ async def costs_page(request: Request) -> HTMLResponse:
     form = request.query_params
     try:
         # Prices are knowledge-base data: the page follows from the query alone.
-        return await render_fixed(request, "pages/costs.html.j2", _costs_context, str(form))
+        return await render_fixed(
+            request, "pages/costs.html.j2", _costs_context, str(form), kept=ASKED_PAGES
+        )
     except InvalidInput as problem:
         context = {**_costs_form(form), "errors": problems_by_field(problem)}
         return await render_in_pool(request, "pages/costs.html.j2", context, status_code=422)

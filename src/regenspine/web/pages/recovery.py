@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import calendar_date, problems_by_field
-from regenspine.web.rendering import render_fixed, render_in_pool
+from regenspine.web.rendering import ASKED_PAGES, render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +28,7 @@ async def recovery_page(request: Request) -> HTMLResponse:
         # The page follows from the query and the day alone (the form offers today's date).
         query = str(form)
         return await render_fixed(
-            request, "pages/recovery.html.j2", _recovery_context, query, today
+            request, "pages/recovery.html.j2", _recovery_context, query, today, kept=ASKED_PAGES
         )
     except InvalidInput as problem:
         context = {"submitted": form, "today": today, "errors": problems_by_field(problem)}
