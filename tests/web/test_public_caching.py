@@ -32,6 +32,7 @@ from regenspine.web.app import create_app
 from regenspine.web.pages import faq as faq_page
 from regenspine.web.pages import learn
 from regenspine.web.pages import options as options_page
+from regenspine.web.pages import recovery as recovery_page
 from regenspine.web.registry_numbers import MAX_AGE_SECONDS, RegistryNumbers
 
 HEADLINE_40 = "In this registry, 40 of 100 people like you improved meaningfully at 12 months"
@@ -372,3 +373,27 @@ def test_a_question_asked_again_is_answered_from_the_kept_page(
         assert client.get("/faq", params={"q": "x" * (MAX_QUESTION_LENGTH + 1)}).status_code == 422
     assert len(asked) == 4  # a refused question is never kept
     forget_everything()
+
+
+def test_the_calendar_file_is_made_once_a_day_per_date(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    original = recovery_page.recovery_calendar
+
+    def counted(plan: Any, stamp: Any) -> bytes:
+        made.append(stamp)
+        return original(plan, stamp)
+
+    recovery_page.dated_calendar.cache_clear()
+    monkeypatch.setattr(recovery_page, "recovery_calendar", counted)
+    first = client.get("/recovery.ics", params={"procedure_date": "2026-03-02"})
+    second = client.get("/recovery.ics", params={"procedure_date": "2026-03-02"})
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert b"BEGIN:VCALENDAR" in first.content
+    assert len(made) == 1
+    client.get("/recovery.ics", params={"procedure_date": "2026-03-09"})
+    assert len(made) == 2
+    assert client.get("/recovery.ics", params={"procedure_date": "2026-13-01"}).status_code == 422
+    recovery_page.dated_calendar.cache_clear()

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from regenspine import __version__
@@ -30,6 +29,7 @@ from regenspine.web.plumbing.security import SecurityHeadersMiddleware
 from regenspine.web.plumbing.sessions import ClinicSessionMiddleware, session_secret
 from regenspine.web.plumbing.throttle import LoginThrottle
 from regenspine.web.registry_numbers import RegistryNumbers
+from regenspine.web.static_files import KeptStaticFiles
 from regenspine.web.workspace import install_workspace
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.add_middleware(ClinicSessionMiddleware, secret_key=session_secret(settings))
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", KeptStaticFiles(directory=STATIC_DIR), name="static")
     for router in PUBLIC_PAGES:
         app.include_router(router)
     install_workspace(app)

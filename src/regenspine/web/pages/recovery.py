@@ -12,6 +12,7 @@ from starlette.datastructures import QueryParams
 from regenspine.decision_aid.recovery import build_recovery_plan, recovery_calendar
 from regenspine.errors import InvalidInput
 from regenspine.web.forms.fields import calendar_date, problems_by_field
+from regenspine.web.kept import per_knowledge_version
 from regenspine.web.rendering import ASKED_PAGES, render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
@@ -44,12 +45,18 @@ def _recovery_context(query: str, today: dt.date) -> dict[str, Any]:
     return context
 
 
+@per_knowledge_version(size=256)
+def dated_calendar(procedure_date: dt.date, today: dt.date) -> bytes:
+    """The plan's calendar file, made once a day per procedure date; its DTSTAMP (when the file
+    was made, RFC 5545 3.8.7.2) is then the time of the day's first download."""
+    return recovery_calendar(build_recovery_plan(procedure_date), dt.datetime.now(dt.UTC))
+
+
 @router.get("/recovery.ics")
-def recovery_ics(request: Request) -> Response:
+async def recovery_ics(request: Request) -> Response:
     """The plan as an iCalendar file to import into a phone or computer calendar."""
     procedure_date = calendar_date(request.query_params, FIELD)
-    plan = build_recovery_plan(procedure_date)
-    calendar = recovery_calendar(plan, dt.datetime.now(dt.UTC))
+    calendar = await dated_calendar.get(procedure_date, dt.datetime.now(dt.UTC).date())
     filename = f"recovery-plan-{procedure_date.isoformat()}.ics"
     return Response(
         calendar,
