@@ -33,6 +33,7 @@ from regenspine.web.pages import faq as faq_page
 from regenspine.web.pages import learn
 from regenspine.web.pages import options as options_page
 from regenspine.web.pages import recovery as recovery_page
+from regenspine.web.plumbing.sessions import SESSION_COOKIE, in_clinic
 from regenspine.web.registry_numbers import MAX_AGE_SECONDS, RegistryNumbers
 
 HEADLINE_40 = "In this registry, 40 of 100 people like you improved meaningfully at 12 months"
@@ -397,3 +398,29 @@ def test_the_calendar_file_is_made_once_a_day_per_date(
     assert len(made) == 2
     assert client.get("/recovery.ics", params={"procedure_date": "2026-13-01"}).status_code == 422
     recovery_page.dated_calendar.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("path", "root_path", "expected"),
+    [
+        ("/clinic", "", True),
+        ("/clinic/patients", "", True),
+        ("/aid/clinic/login", "/aid", True),
+        ("/clinical-trials", "", False),
+        ("/options", "", False),
+        ("/", "", False),
+    ],
+)
+def test_only_workspace_addresses_open_the_session(
+    path: str, root_path: str, expected: bool
+) -> None:
+    assert in_clinic({"type": "http", "path": path, "root_path": root_path}) is expected
+
+
+def test_a_public_page_neither_reads_nor_sets_the_session_cookie(app: FastAPI) -> None:
+    client = TestClient(app, cookies={SESSION_COOKIE: "forged"})
+    response = client.get("/options")
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
+    login = client.get("/clinic/login")
+    assert login.status_code == 200
