@@ -4,6 +4,7 @@ for the public pages are counted at most once a minute; what is kept equals what
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -424,3 +425,29 @@ def test_a_public_page_neither_reads_nor_sets_the_session_cookie(app: FastAPI) -
     assert "set-cookie" not in response.headers
     login = client.get("/clinic/login")
     assert login.status_code == 200
+
+
+def test_readers_arriving_together_wait_for_one_count() -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[object] = []
+
+    def slow(_registry: Any, *key: Any) -> Any:
+        calls.append(key)
+        started.set()
+        release.wait(5)
+        return "counted"
+
+    kept = numbers(slow, Clock(), at_once)  # type: ignore[arg-type]
+    results: list[object] = []
+    readers = [
+        threading.Thread(target=lambda: results.append(kept.outcome("lumbar", "mild", DAY)))
+        for _ in range(3)
+    ]
+    for reader in readers:
+        reader.start()
+    assert started.wait(5)
+    release.set()
+    for reader in readers:
+        reader.join(5)
+    assert results == ["counted"] * 3
+    assert len(calls) == 1

@@ -56,13 +56,20 @@ class RegistryNumbers:
         self.count = count or available_registry_outcome
         self.run = run
         self._kept: dict[Key, _Kept] = {}
+        self._count_locks: dict[Key, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def outcome(self, region: str, severity: str, today: date) -> RegistryOutcome | None:
         """The numbers for people like this: counted now on first asking, else the kept ones
         (refreshed in the background once older than `max_age`)."""
         found, outcome = self.peek(region, severity, today)
-        return outcome if found else self._count((region, severity, today))
+        if found:
+            return outcome
+        key = (region, severity, today)
+        # Readers who arrive together wait for one count instead of each running the query.
+        with self._counting(key):
+            found, outcome = self.peek(region, severity, today)
+            return outcome if found else self._count(key)
 
     def peek(self, region: str, severity: str, today: date) -> tuple[bool, RegistryOutcome | None]:
         """(True, the kept numbers) without counting, starting a refresh when they are older
@@ -78,6 +85,10 @@ class RegistryNumbers:
             self.run(lambda: self._refresh(key))
         return True, kept.outcome
 
+    def _counting(self, key: Key) -> threading.Lock:
+        with self._lock:
+            return self._count_locks.setdefault(key, threading.Lock())
+
     def forget(self) -> None:
         """Drop every kept answer (after a change the pages must show at once)."""
         with self._lock:
@@ -88,6 +99,7 @@ class RegistryNumbers:
         with self._lock:
             # Yesterday's keys are never asked for again; dropping them bounds the memory.
             self._kept = {k: v for k, v in self._kept.items() if k[2] >= key[2]}
+            self._count_locks = {k: v for k, v in self._count_locks.items() if k[2] >= key[2]}
             self._kept[key] = _Kept(outcome, self.clock())
         return outcome
 

@@ -19,7 +19,7 @@ from regenspine.knowledge import load_knowledge
 from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messages
 from regenspine.web.forms import screening as screening_form
 from regenspine.web.forms.fields import FormFields, problems_by_field
-from regenspine.web.rendering import render, render_fixed
+from regenspine.web.rendering import ASKED_PAGES, render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,7 +71,8 @@ async def screening_questions(request: Request) -> Response:
     if list(request.query_params) == [STEP_DONE]:
         # No red flag ticked and nothing else carried: the same form for everyone.
         query = str(request.query_params)
-        return await render_fixed(request, "pages/screening_form.html.j2", _empty_form, query)
+        template = "pages/screening_form.html.j2"
+        return await render_fixed(request, template, _empty_form, query, kept=ASKED_PAGES)
     return await run_in_threadpool(_screening_page, request)
 
 
