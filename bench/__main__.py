@@ -1,9 +1,11 @@
-"""`python -m bench [--only report,fhir,startup,claims] [--sizes ...] [--repeat 3] ...`.
+"""`python -m bench [--only report,fhir,startup,claims,public] [--sizes ...] [--fhir-sizes ...]
+[--public-patients 100000] [--repeat 3]`.
 
 The report against its floor (`--sizes`), FHIR export and import against the floor of raw
-inserts (`--fhir-sizes`; see `bench.fhir`), and the start-up of `regenspine --help` and
-`regenspine faq` (see `bench.startup`), and the claims checker on a long paste beside its
-floor (see `bench.claims`). For each report size: the cached synthetic
+inserts (`--fhir-sizes`; see `bench.fhir`), the start-up of `regenspine --help` and
+`regenspine faq` (see `bench.startup`), the claims checker on a long paste beside its floor
+(see `bench.claims`), and every public GET endpoint of the web app next to a bare Starlette
+app (see `bench.public_endpoints`). For each report size: the cached synthetic
 registry (generated on first use), then the best of `repeat` runs of `regenspine report --json`
 and of the floor query (`bench.floor`), each as a command of its own with its wall time and
 peak memory, the report's own steps in-process, and a check that both give the same responder
@@ -26,11 +28,13 @@ from typing import Any
 from bench.claims import bench_claims, print_claims
 from bench.fhir import bench_fhir, fhir_goals, print_fhir
 from bench.measure import MIB, Run, best_of, file_size, measure
+from bench.public_endpoints import bench_public, public_goals
 from bench.registries import AS_OF, CACHE, REGENSPINE, prepared_registry
 from bench.startup import bench_startup, print_startup
 
 SIZES = (10_000, 100_000, 1_000_000)
 FHIR_SIZES = (10_000, 100_000)
+PUBLIC_PATIENTS = 100_000
 # Issue 6 §5: the report within 2x of the floor at 100,000 patients, under 2 GiB at 1,000,000.
 TIME_GOAL_RATIO = 2.0
 MEMORY_GOAL_BYTES = 2 * 2**30
@@ -145,11 +149,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        default="report,fhir,startup,claims",
-        help="any of report, fhir, startup and claims",
+        default="report,fhir,startup,claims,public",
+        help="any of report, fhir, startup, claims and public",
     )
     parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
     parser.add_argument("--fhir-sizes", default=",".join(str(size) for size in FHIR_SIZES))
+    parser.add_argument(
+        "--public-patients",
+        type=int,
+        default=PUBLIC_PATIENTS,
+        help="size of the synthetic registry behind the public pages",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
     only = set(options.only.split(","))
@@ -179,6 +189,11 @@ def main() -> None:
     if "claims" in only:
         saved["claims"] = bench_claims(options.repeat)
         print_claims(saved["claims"])
+    if "public" in only:
+        print(f"public endpoints ({options.public_patients:,} patients in the registry):")
+        saved["public"] = bench_public(options.public_patients)
+        for line in public_goals(saved["public"]):
+            print(line)
     CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / f"results-{'-'.join(sorted(only))}.json"
     target.write_text(json.dumps(saved, indent=2) + "\n")

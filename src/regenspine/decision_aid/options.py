@@ -249,14 +249,10 @@ def compare_options(
     """Every option side by side for the given spine region, with sources and the disclaimer;
     with `registry`, the stem cell option also shows this clinic's registry numbers."""
     chosen = region if isinstance(region, Region) else parse_region(region)
-    if registry is not None and registry.region is not chosen:
-        raise InvalidInput("registry", f"counts {registry.region.value} patients", [chosen.value])
     content = load_options_content()
     knowledge = load_knowledge()
-    options = tuple(
-        _with_registry(_option_result(option, chosen), registry) for option in content.options
-    )
-    return OptionComparison(
+    options = tuple(_option_result(option, chosen) for option in content.options)
+    comparison = OptionComparison(
         region=chosen,
         region_note=content.region_notes[chosen],
         options=options,
@@ -268,3 +264,18 @@ def compare_options(
         disclaimer=knowledge.text("disclaimer"),
         sources=tuple(content.source_ids()),
     )
+    return with_registry_numbers(comparison, registry)
+
+
+def with_registry_numbers(
+    comparison: OptionComparison, registry: RegistryOutcome | None
+) -> OptionComparison:
+    """The comparison with this clinic's registry numbers on the stem cell option (a copy; the
+    registry line touches no other option, row or cell), so a built comparison can be reused."""
+    if registry is None:
+        return comparison
+    if registry.region is not comparison.region:
+        region = comparison.region.value
+        raise InvalidInput("registry", f"counts {registry.region.value} patients", [region])
+    options = tuple(_with_registry(option, registry) for option in comparison.options)
+    return comparison.model_copy(update={"options": options})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -70,6 +71,24 @@ def load_knowledge() -> KnowledgeBase:
         raise KnowledgeBaseError(f"knowledge base does not match its schema: {error}") from error
     check_references(knowledge)
     return knowledge
+
+
+@cache
+def knowledge_version() -> str:
+    """The knowledge base's version: a SHA-256 of every data file's path and bytes, so any
+    change to a fact, text, option or price gives another version (computed once a process)."""
+    digest = hashlib.sha256()
+    root = resources.files(DATA_PACKAGE).joinpath("data")
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            name = f"{prefix}{item.name}"
+            if item.is_dir():
+                pending.append((f"{name}/", item))
+            elif item.name.endswith(".yaml"):
+                digest.update(name.encode("utf-8") + b"\0" + item.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from regenspine import __version__
@@ -22,12 +21,15 @@ from regenspine.registry.database import Registry
 from regenspine.registry.migrate import upgrade
 from regenspine.web import selfreport
 from regenspine.web.api import private, public
+from regenspine.web.docs import OPENAPI_URL
 from regenspine.web.docs import router as docs_router
 from regenspine.web.pages import PUBLIC_PAGES
 from regenspine.web.plumbing.errors import install_error_handlers
 from regenspine.web.plumbing.security import SecurityHeadersMiddleware
 from regenspine.web.plumbing.sessions import ClinicSessionMiddleware, session_secret
 from regenspine.web.plumbing.throttle import LoginThrottle
+from regenspine.web.registry_numbers import RegistryNumbers
+from regenspine.web.static_files import KeptStaticFiles
 from regenspine.web.workspace import install_workspace
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,16 +64,19 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        # The document is served by web/docs.py, which keeps its encoded bytes.
+        openapi_url=None,
         lifespan=lifespan,
     )
+    app.openapi_url = OPENAPI_URL
     app.state.settings = settings
     app.state.registry = database
+    app.state.registry_numbers = RegistryNumbers(database)
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(ClinicSessionMiddleware, secret_key=session_secret(settings))
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", KeptStaticFiles(directory=STATIC_DIR), name="static")
     for router in PUBLIC_PAGES:
         app.include_router(router)
     install_workspace(app)

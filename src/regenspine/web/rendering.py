@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -14,13 +14,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
-from regenspine.decision_aid.journey import STEPS, neighbours, next_step, step_done
+from regenspine.decision_aid.journey import STEPS, JourneyAnswers, neighbours, next_step, step_done
 from regenspine.documents.formatting import money
 from regenspine.documents.icon_arrays import GRID, SHAPES, icon_cells
 from regenspine.documents.templating import template_environment
 from regenspine.knowledge import Source, load_knowledge
 from regenspine.web.journey import answers_of
+from regenspine.web.kept import PerKnowledgeVersion
 from regenspine.web.labels import (
     SOURCE_KIND_LABELS,
     Choice,
@@ -210,20 +212,74 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page or partial with the shared context: disclaimer, review date, navigation."""
-    knowledge = load_knowledge()
-    shared: dict[str, Any] = {
-        "citations": Citations(),
-        "disclaimer": knowledge.text("disclaimer"),
-        "last_reviewed": knowledge.text("evidence_last_reviewed"),
-        "current_path": request.url.path,
-        "errors": {},
-        # A page that changes the answers passes the new ones; others show what the browser holds.
-        "journey": (context or {}).get("journey") or answers_of(request),
-        "current_step": None,
-    }
-    response = TEMPLATES.TemplateResponse(
-        request, template, {**shared, **(context or {})}, status_code=status_code
-    )
+    given = context or {}
+    # A page that changes the answers passes the new ones; others show what the browser holds.
+    journey = given.get("journey") or answers_of(request)
+    page_context = {**_shared(request.url.path), "journey": journey, **given}
+    response = TEMPLATES.TemplateResponse(request, template, page_context, status_code=status_code)
     # The same URL answers with a whole page or an htmx partial; caches must keep them apart.
     response.headers["vary"] = "HX-Request"
     return response
+
+
+async def render_in_pool(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """`render` in the thread pool, for an async route's pages that are not kept."""
+    return await run_in_threadpool(render, request, template, context, status_code)
+
+
+NO_ANSWERS = JourneyAnswers()  # what a kept page shows: a browser that holds no answers
+
+
+def _shared(path: str) -> dict[str, Any]:
+    """What every page shows: disclaimer, review date, navigation, and a fresh citation list."""
+    knowledge = load_knowledge()
+    return {
+        "citations": Citations(),
+        "disclaimer": knowledge.text("disclaimer"),
+        "last_reviewed": knowledge.text("evidence_last_reviewed"),
+        "current_path": path,
+        "errors": {},
+        "journey": NO_ANSWERS,
+        "current_step": None,
+    }
+
+
+ContextBuilder = Callable[..., Mapping[str, Any]]
+
+
+def _page_bytes(
+    template: str, path: str, build: ContextBuilder, key: tuple[Hashable, ...]
+) -> bytes:
+    """One page as bytes, as `render` would send it."""
+    context = {**_shared(path), **build(*key)}
+    return _environment().get_template(template).render(context).encode("utf-8")
+
+
+# Two bounded stores, so that pages asked for with ever new query strings (a cost estimate, a
+# plan's date, a question) can only push out each other, never the fixed pages everyone reads.
+# The largest page is about 250 KB.
+FIXED_PAGES = PerKnowledgeVersion(_page_bytes, size=64)
+ASKED_PAGES = PerKnowledgeVersion(_page_bytes, size=256)
+
+
+async def render_fixed(
+    request: Request,
+    template: str,
+    build: ContextBuilder,
+    *key: Hashable,
+    kept: PerKnowledgeVersion[bytes] = FIXED_PAGES,
+) -> HTMLResponse:
+    """A page that depends only on the knowledge base, its address and `key`: rendered once
+    per knowledge-base version and kept (`build(*key)` gives its context), not per request.
+    Errors `build` raises (InvalidInput, NotFound) are never kept. Pages keyed by what a
+    person typed go to `ASKED_PAGES`."""
+    if answers_of(request).started:
+        # Pages show the person's own steps and answers: those are never kept, nor shared.
+        return await run_in_threadpool(lambda: render(request, template, build(*key)))
+    body = await kept.get(template, request.url.path, build, key)
+    return HTMLResponse(body, headers={"vary": "HX-Request"})

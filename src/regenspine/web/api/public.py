@@ -14,11 +14,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimCheck, check_claims
-from regenspine.decision_aid.clinic_questions import ClinicQuestionList, clinic_questions
+from regenspine.decision_aid.clinic_questions import ClinicQuestionList
 from regenspine.decision_aid.costs import CostEstimate, CostQuery, estimate_costs
 from regenspine.decision_aid.faq import MAX_QUESTION_LENGTH, FaqResult, answer_question
 from regenspine.decision_aid.option_content import Region
-from regenspine.decision_aid.options import OptionComparison, compare_options
+from regenspine.decision_aid.options import OptionComparison
 from regenspine.decision_aid.profile import PatientProfile
 from regenspine.decision_aid.recovery import RecoveryPlan, build_recovery_plan, recovery_calendar
 from regenspine.decision_aid.screening import ScreeningResult, screen_candidate
@@ -28,6 +28,7 @@ from regenspine.decision_aid.values import (
     clarify_values,
     parse_values_answers,
 )
+from regenspine.web.fixed_content import comparison_json, questions_json
 
 
 class ProblemBody(BaseModel):
@@ -82,9 +83,10 @@ def screening(profile: PatientProfile) -> ScreeningResult:
 
 
 @router.get("/options", response_model=OptionComparison, summary="Compare the options")
-def options(region: Annotated[Region, Query()] = Region.lumbar) -> OptionComparison:
+async def options(region: Annotated[Region, Query()] = Region.lumbar) -> Response:
     """Every option side by side for a region, outcomes as x of 100 people with icon arrays."""
-    return compare_options(region)
+    # Built and encoded once per knowledge-base version; the model above documents the body.
+    return Response(await comparison_json.get(region), media_type="application/json")
 
 
 @router.post("/costs", response_model=CostEstimate, summary="Estimate costs")
@@ -125,9 +127,9 @@ def claims_check(request: ClaimsRequest) -> ClaimCheck:
 @router.get(
     "/clinic-questions", response_model=ClinicQuestionList, summary="Questions to ask a clinic"
 )
-def questions() -> ClinicQuestionList:
+async def questions() -> Response:
     """The questions to ask a clinic before paying, grouped, each with why and sources."""
-    return clinic_questions()
+    return Response(await questions_json.get(), media_type="application/json")
 
 
 @router.post("/values", response_model=ValuesResult, summary="Values, SURE check and leaning")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 
 from regenspine.decision_aid.journey import STEP_BY_KEY, JourneyAnswers, StepKey
 from regenspine.decision_aid.profile import RED_FLAG_IDS
@@ -19,7 +21,7 @@ from regenspine.knowledge.red_flags import RedFlag, load_red_flags, urgent_messa
 from regenspine.web.forms import screening as screening_form
 from regenspine.web.forms.fields import FormFields, plain_problems
 from regenspine.web.journey import answers_of, keep_answers
-from regenspine.web.rendering import render
+from regenspine.web.rendering import render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,23 +58,43 @@ def _questions(journey: JourneyAnswers) -> dict[str, object]:
     }
 
 
-@router.get("/check", response_class=HTMLResponse)
-def red_flag_check(request: Request) -> HTMLResponse:
-    """Step 1: the red-flag symptoms, each with why it matters (ticked as last answered)."""
-    journey = answers_of(request)
-    context = {
+def _flags_context(ticked: frozenset[str] = frozenset()) -> dict[str, object]:
+    return {
         "flags": load_red_flags(),
-        "ticked": set(journey.red_flags or ()),
+        "ticked": ticked,
         "current_step": STEP_BY_KEY[StepKey.urgent],
     }
-    return render(request, "pages/check.html.j2", context)
+
+
+@router.get("/check", response_class=HTMLResponse)
+async def red_flag_check(request: Request) -> HTMLResponse:
+    """Step 1: the red-flag symptoms, each with why it matters (ticked as last answered)."""
+    journey = answers_of(request)
+    ticked = frozenset(journey.red_flags or ())
+    return await render_fixed(request, "pages/check.html.j2", _flags_context, ticked)
+
+
+def _empty_form() -> dict[str, object]:
+    checked = JourneyAnswers(red_flags=())
+    return {**_questions(checked), "submitted": QueryParams(f"{STEP_DONE}=yes")}
 
 
 @router.get("/screening", response_class=HTMLResponse)
-def screening_questions(request: Request) -> Response:
+async def screening_questions(request: Request) -> Response:
     """Urgent care if step 1 ticked a red flag; otherwise step 2, the screening questions,
     filled in with the answers this browser holds."""
     journey = answers_of(request)
+    if list(request.query_params) == [STEP_DONE] and not journey.started:
+        # No red flag ticked and no answers yet: the same form for everyone, kept.
+        template = "pages/screening_form.html.j2"
+        response: Response = await render_fixed(request, template, _empty_form)
+        keep_answers(request, response, JourneyAnswers(red_flags=()))
+        return response
+    return await run_in_threadpool(_screening_page, request, journey)
+
+
+def _screening_page(request: Request, journey: JourneyAnswers) -> Response:
+    """Urgent care for the red flags ticked, else the questions, with the answers given."""
     if STEP_DONE in request.query_params:
         flags = chosen_red_flags(request.query_params)
         journey = journey.model_copy(update={"red_flags": tuple(flag.id for flag in flags)})

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from regenspine.decision_aid.claims import MAX_TEXT_LENGTH, ClaimFlag, ClaimQuote, check_claims
-from regenspine.decision_aid.clinic_questions import clinic_questions
 from regenspine.errors import InvalidInput
+from regenspine.web.fixed_content import questions
 from regenspine.web.forms.fields import plain_problems
-from regenspine.web.rendering import is_htmx, render
+from regenspine.web.rendering import is_htmx, render, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,6 +35,15 @@ def found_times(flag: ClaimFlag) -> str:
     return f"Found {flag.count:,} times. The first {len(flag.examples)} are shown:"
 
 
+def _claims_context() -> dict[str, Any]:
+    return {
+        "max_length": MAX_TEXT_LENGTH,
+        "excerpt_parts": excerpt_parts,
+        "found_times": found_times,
+        "text": "",
+    }
+
+
 def _too_long(pasted: str) -> str:
     """A plain message, naming the box, for a paste over the limit."""
     return (
@@ -46,20 +55,15 @@ def _too_long(pasted: str) -> str:
 
 def _claims_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     template = "partials/claims_tool.html.j2" if is_htmx(request) else "pages/claims.html.j2"
-    full = {
-        "max_length": MAX_TEXT_LENGTH,
-        "excerpt_parts": excerpt_parts,
-        "found_times": found_times,
-        "text": "",
-        **context,
-    }
+    full = {**_claims_context(), **context}
     return render(request, template, full, status_code=status_code)
 
 
 @router.get("/claims", response_class=HTMLResponse)
-def claims_form(request: Request) -> HTMLResponse:
+async def claims_form(request: Request) -> HTMLResponse:
     """The box to paste a clinic's web text or offer into."""
-    return _claims_page(request, {})
+    template = "partials/claims_tool.html.j2" if is_htmx(request) else "pages/claims.html.j2"
+    return await render_fixed(request, template, _claims_context)
 
 
 @router.post("/claims", response_class=HTMLResponse)
@@ -81,6 +85,10 @@ async def claims_result(request: Request) -> HTMLResponse:
 
 
 @router.get("/clinic-questions", response_class=HTMLResponse)
-def questions_page(request: Request) -> HTMLResponse:
+async def questions_page(request: Request) -> HTMLResponse:
     """What to ask a clinic before paying, grouped, each with why and sources."""
-    return render(request, "pages/clinic_questions.html.j2", {"questions": clinic_questions()})
+    return await render_fixed(request, "pages/clinic_questions.html.j2", _questions_context)
+
+
+def _questions_context() -> dict[str, Any]:
+    return {"questions": questions()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -17,7 +18,7 @@ from regenspine.knowledge.pictures import (
     pictures_on,
 )
 from regenspine.web.labels import EVIDENCE_LABELS, words
-from regenspine.web.rendering import listed_source, render
+from regenspine.web.rendering import listed_source, render_fixed
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,20 +91,29 @@ def topic_group(group_id: str) -> TopicGroup:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
+async def home(request: Request) -> HTMLResponse:
     """The start page: what the tool is for, the steps, and the topics to learn about."""
-    return render(request, "pages/home.html.j2", {"groups": topic_groups()})
+    return await render_fixed(request, "pages/home.html.j2", _with_groups)
 
 
 @router.get("/learn", response_class=HTMLResponse)
-def learn_index(request: Request) -> HTMLResponse:
+async def learn_index(request: Request) -> HTMLResponse:
     """Every topic, grouped, with links to the pages that explain them."""
-    return render(request, "pages/learn_index.html.j2", {"groups": topic_groups()})
+    return await render_fixed(request, "pages/learn_index.html.j2", _with_groups)
+
+
+def _with_groups() -> dict[str, Any]:
+    return {"groups": topic_groups()}
 
 
 @router.get("/learn/{group_id}", response_class=HTMLResponse)
-def learn_group(request: Request, group_id: str) -> HTMLResponse:
+async def learn_group(request: Request, group_id: str) -> HTMLResponse:
     """The facts on each topic of one group, with sources, evidence levels and conflicts."""
+    return await render_fixed(request, "pages/learn_group.html.j2", _group_context, group_id)
+
+
+def _group_context(group_id: str) -> dict[str, Any]:
+    """One Learn page's topics with their facts and conflicts; NotFound for an unknown group."""
     group = topic_group(group_id)
     knowledge = load_knowledge()
     sections = [
@@ -115,8 +125,7 @@ def learn_group(request: Request, group_id: str) -> HTMLResponse:
         )
         for topic in group.topics
     ]
-    context = {"group": group, "sections": sections, "groups": topic_groups()}
-    return render(request, "pages/learn_group.html.j2", context)
+    return {"group": group, "sections": sections, "groups": topic_groups()}
 
 
 # The About page's fixed texts: the disclosure IPDAS asks of a decision aid (Elwyn et al.,
@@ -129,13 +138,19 @@ ABOUT_TEXTS = (
 
 
 @router.get("/about", response_class=HTMLResponse)
-def about(request: Request) -> HTMLResponse:
+async def about(request: Request) -> HTMLResponse:
     """How the aid was made (authors, evidence, funding, review, reading level, what is not yet
     done, how to report an error) and every source the tool cites."""
+    email = request.app.state.settings.report_error_email
+    return await render_fixed(request, "pages/about.html.j2", _about_context, email)
+
+
+def _about_context(report_error_email: str | None) -> dict[str, Any]:
+    """The About page's context: the disclosure texts, the counts and every source."""
     knowledge = load_knowledge()
-    context = {
+    return {
         **{key: knowledge.text(key) for key in ABOUT_TEXTS},
-        "report_error_email": request.app.state.settings.report_error_email,
+        "report_error_email": report_error_email,
         "fact_count": len(knowledge.facts),
         "topic_count": len(knowledge.topics),
         "conflict_count": len(knowledge.conflicts),
@@ -144,4 +159,3 @@ def about(request: Request) -> HTMLResponse:
         # IPDAS asks a decision aid to report its reading level; measured once a process.
         "reading": knowledge_base_grade(),
     }
-    return render(request, "pages/about.html.j2", context)

@@ -40,7 +40,7 @@ from regenspine.web.forms.fields import (
 from regenspine.web.journey import answers_of, keep_answers
 from regenspine.web.pages.options import similar_patients
 from regenspine.web.plumbing.security import content_security_policy, style_hash
-from regenspine.web.rendering import render
+from regenspine.web.rendering import render, render_fixed, render_in_pool
 
 router = APIRouter(include_in_schema=False)
 
@@ -132,12 +132,18 @@ def _form_context(form: FormFields, journey: JourneyAnswers) -> dict[str, Any]:
 
 
 @router.get("/values", response_class=HTMLResponse)
-def values_form(request: Request) -> HTMLResponse:
+async def values_form(request: Request) -> HTMLResponse:
     """The values questions, the four SURE questions and the leaning question, filled in
     with the answers this browser holds."""
     journey = answers_of(request)
+    if not journey.started and not request.query_params:
+        return await render_fixed(request, "pages/values_form.html.j2", _empty_values_form)
     form = form_of_values(journey.values) if journey.values else request.query_params
-    return render(request, "pages/values_form.html.j2", _form_context(form, journey))
+    return await render_in_pool(request, "pages/values_form.html.j2", _form_context(form, journey))
+
+
+def _empty_values_form() -> dict[str, Any]:
+    return _form_context(ImmutableMultiDict(), JourneyAnswers())
 
 
 @router.post("/values", response_class=HTMLResponse)

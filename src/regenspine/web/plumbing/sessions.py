@@ -59,6 +59,15 @@ def _stored_secret(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def in_clinic(scope: Scope) -> bool:
+    """Whether the request is for the workspace, the only place its cookie is sent."""
+    path = str(scope.get("path", ""))
+    root = str(scope.get("root_path", ""))
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path == COOKIE_PATH or path.startswith(COOKIE_PATH + "/")
+
+
 class ClinicSessionMiddleware:
     """Starlette's signed-cookie sessions, with the Secure flag whenever the request used TLS."""
 
@@ -70,11 +79,18 @@ class ClinicSessionMiddleware:
             "path": COOKIE_PATH,
             "same_site": "lax",
         }
+        self.app = app
         self.plain = SessionMiddleware(app, https_only=False, **options)  # type: ignore[arg-type]
         self.secure = SessionMiddleware(app, https_only=True, **options)  # type: ignore[arg-type]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Hand the request to the variant that matches its scheme."""
+        """A workspace request goes to the variant that matches its scheme; others pass on."""
+        if scope["type"] == "http" and not in_clinic(scope):
+            # Browsers send the cookie to /clinic only, so no other address ever carries one
+            # and there is nothing to read, sign or write: public pages skip the work.
+            scope["session"] = {}
+            await self.app(scope, receive, send)
+            return
         chosen = self.secure if scope.get("scheme") in TLS_SCHEMES else self.plain
         await chosen(scope, receive, send)
 
