@@ -223,3 +223,19 @@ def test_the_summary_names_the_steps_the_person_skipped(client: TestClient) -> N
     assert "What matters to me" in page
     download = client.get("/summary?download=yes")
     assert "attachment" in download.headers["content-disposition"]
+
+
+def test_kept_pages_never_show_one_persons_answers_to_another(app: object) -> None:
+    person = TestClient(app)  # type: ignore[arg-type]
+    stranger = TestClient(app)  # type: ignore[arg-type]
+    person.get("/screening?checked=yes")
+    person.post("/screening", data=candidate_form(age="83"))
+    for path in ("/faq", "/claims", "/learn"):
+        assert 'id="your-place"' in person.get(path).text
+        assert 'id="your-place"' not in stranger.get(path).text, path
+    for path in ("/check", "/options", "/values"):
+        assert "progress-done" in person.get(path).text
+        # A fresh browser each time: the options page itself marks step 3 as seen.
+        assert "progress-done" not in TestClient(app).get(path).text, path  # type: ignore[arg-type]
+    assert 'value="83"' in person.get("/screening").text
+    assert 'value="83"' not in stranger.get("/screening?checked=yes").text
