@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from tests.factories.browser import pages_and_smallest_text, printed_pdf
-from tests.factories.profiles import VALUES, candidate_profile
+from tests.factories.profiles import VALUES, candidate_profile, registry_outcome
 
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import parse_profile
@@ -26,27 +26,11 @@ from regenspine.errors import InvalidInput
 from regenspine.knowledge import load_knowledge
 
 AS_OF = dt.date(2026, 11, 1)
-# Wilson's 95% interval of 12 of 30, worked out in tests/analytics/test_similar_patients.py.
-TWELVE_OF_THIRTY = (0.24586, 0.57680)
 
 
 def outcome(**changes: Any) -> RegistryOutcome:
     """Counts as the registry service gives them: 12 of 30 lumbar, moderate, by default."""
-    data: dict[str, Any] = {
-        "region": "lumbar",
-        "severity": "moderate",
-        "instrument": "odi",
-        "instrument_name": "ODI",
-        "percent_of_baseline": 30.0,
-        "rule_sources": ("ostelo-2008-mic",),
-        "n": 30,
-        "minimum": 30,
-        "responders": 12,
-        "ci": TWELVE_OF_THIRTY,
-        "as_of": AS_OF,
-    }
-    data.update(changes)
-    return RegistryOutcome.model_validate(data)
+    return registry_outcome(**{"as_of": AS_OF, **changes})
 
 
 def too_few(n: int = 29, **changes: Any) -> RegistryOutcome:

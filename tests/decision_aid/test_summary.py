@@ -9,12 +9,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from tests.factories.profiles import VALUES, candidate_profile
+from tests.factories.profiles import VALUES, candidate_profile, registry_outcome
 
 from regenspine.decision_aid.costs import cost_query
 from regenspine.decision_aid.options import compare_options
 from regenspine.decision_aid.profile import PatientProfile, parse_profile
-from regenspine.decision_aid.registry_note import RegistryOutcome
 from regenspine.decision_aid.summary import Summary, build_summary
 from regenspine.decision_aid.values import parse_values_answers
 from regenspine.documents.icon_arrays import SHAPES, icon_cells
@@ -159,21 +158,7 @@ def test_without_screening_a_region_can_be_chosen_but_not_a_registry_line() -> N
         full_summary(profile=None, region="sacral")
     assert caught.value.field == "region"
     # "People like you" needs the severity that only the screening gives.
-    registry = RegistryOutcome.model_validate(
-        {
-            "region": "lumbar",
-            "severity": "moderate",
-            "instrument": "odi",
-            "instrument_name": "ODI",
-            "percent_of_baseline": 30.0,
-            "rule_sources": ("ostelo-2008-mic",),
-            "n": 30,
-            "minimum": 30,
-            "responders": 12,
-            "ci": (0.24586, 0.57680),
-            "as_of": PREPARED,
-        }
-    )
+    registry = registry_outcome(as_of=PREPARED)
     with pytest.raises(InvalidInput) as caught:
         full_summary(profile=None, registry=registry)
     assert caught.value.field == "registry"

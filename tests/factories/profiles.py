@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
+
+from regenspine.decision_aid.registry_note import RegistryOutcome
 
 CANDIDATE_PROFILE: dict[str, Any] = {
     "age": 66,
@@ -64,3 +67,26 @@ VALUES: dict[str, Any] = {
     },
     "leaning": "conservative_care",
 }
+
+
+# Wilson's 95% interval of 12 of 30, worked out in tests/analytics/test_similar_patients.py.
+TWELVE_OF_THIRTY = (0.24586, 0.57680)
+
+
+def registry_outcome(**changes: Any) -> RegistryOutcome:
+    """This clinic's counts as the registry service gives them: 12 of 30 lumbar, moderate."""
+    data: dict[str, Any] = {
+        "region": "lumbar",
+        "severity": "moderate",
+        "instrument": "odi",
+        "instrument_name": "ODI",
+        "percent_of_baseline": 30.0,
+        "rule_sources": ("ostelo-2008-mic",),
+        "n": 30,
+        "minimum": 30,
+        "responders": 12,
+        "ci": TWELVE_OF_THIRTY,
+        "as_of": dt.date(2026, 11, 1),
+    }
+    data.update(changes)
+    return RegistryOutcome.model_validate(data)

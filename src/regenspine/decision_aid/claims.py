@@ -173,8 +173,8 @@ class ClaimQuote(BaseModel):
         )
 
 
-class ClaimFlag(BaseModel):
-    """One warning sign, once: why it matters, how often it was found and a few quotes."""
+class RuleOutcome(BaseModel):
+    """What a rule that applied says: which rule, its kind, how serious, why, and sources."""
 
     rule_id: str
     slug: str
@@ -182,19 +182,17 @@ class ClaimFlag(BaseModel):
     severity: Severity
     why: str
     sources: list[str]
+
+
+class ClaimFlag(RuleOutcome):
+    """One warning sign, once: why it matters, how often it was found and a few quotes."""
+
     count: int = Field(description="Sentences in which this warning sign was found.")
     examples: list[ClaimQuote] = Field(description="The first places found, at most three.")
 
 
-class MissingStatement(BaseModel):
+class MissingStatement(RuleOutcome):
     """Something the text never says although an honest offer would."""
-
-    rule_id: str
-    slug: str
-    category: str
-    severity: Severity
-    why: str
-    sources: list[str]
 
 
 class CitedSource(BaseModel):
