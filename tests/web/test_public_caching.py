@@ -4,6 +4,7 @@ for the public pages are counted at most once a minute; what is kept equals what
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -39,6 +40,13 @@ from regenspine.web.registry_numbers import MAX_AGE_SECONDS, RegistryNumbers
 
 HEADLINE_40 = "In this registry, 40 of 100 people like you improved meaningfully at 12 months"
 SEVERITY = {"region": "lumbar", "severity": "moderate"}
+
+
+def run_apart(coroutine: Any) -> Any:
+    """Run a coroutine to its end in a thread of its own: a browser test in the same worker
+    (Playwright's sync API) may hold this thread's event loop, and asyncio.run would refuse."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def forget_everything() -> None:
@@ -152,8 +160,8 @@ def test_a_kept_page_is_the_page_rendered_fresh(
 ) -> None:
     forget_everything()
     fresh = rendering.render(_request(path), template, build(*key))
-    kept = asyncio.run(rendering.render_fixed(_request(path), template, build, *key))
-    again = asyncio.run(rendering.render_fixed(_request(path), template, build, *key))
+    kept = run_apart(rendering.render_fixed(_request(path), template, build, *key))
+    again = run_apart(rendering.render_fixed(_request(path), template, build, *key))
     assert kept.body == fresh.body == again.body
     assert kept.headers["vary"] == "HX-Request"
     assert kept.headers["content-type"] == "text/html; charset=utf-8"
@@ -188,7 +196,7 @@ def test_at_most_size_results_are_kept_and_errors_never() -> None:
     assert [kept(2), kept(3), kept(2)] == [4, 9, 4]
     assert calls == [2, 3]
     kept(4)  # the oldest (2) makes room
-    assert asyncio.run(kept.get(2)) == 4
+    assert run_apart(kept.get(2)) == 4
     assert calls == [2, 3, 4, 2]
     for _ in range(2):
         with pytest.raises(ValueError, match="negative"):
