@@ -22,7 +22,12 @@ from regenspine.cli.transaction import (
 )
 from regenspine.config import get_settings
 from regenspine.registry.models import INTERVENTION_KINDS
-from regenspine.registry.services.audit import audit_trail
+from regenspine.registry.services.audit import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    audit_page,
+    audit_query,
+)
 from regenspine.registry.services.followups import due_follow_ups, record_assessment
 from regenspine.registry.services.procedures import (
     ProcedureRefused,
@@ -309,12 +314,34 @@ def audit_command(
     entity: Annotated[
         str | None, typer.Option("--entity", help="Only this kind of record.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10000)] = 50,
+    record: Annotated[
+        str | None, typer.Option("--record", help="Only this record (a registry key or id).")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only what this user did.")] = None,
+    action: Annotated[str | None, typer.Option("--action", help="Only this action.")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD")] = None,
+    before: Annotated[
+        int | None, typer.Option("--before", help="Older than this event id (the next page).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_PAGE)] = DEFAULT_PAGE,
     user: UserOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show the newest audit events (admins only)."""
+    """Show the newest audit events that match, a page at a time (admins only)."""
+    filters = {
+        "entity": entity,
+        "entity_id": record,
+        "username": by,
+        "action": action,
+        "since": since,
+        "until": until,
+        "before": before,
+        "limit": limit,
+    }
+    query = audit_query(filters)
     with registry_transaction(user) as (session, actor):
+        page = audit_page(session, actor, query)
         events = [
             {
                 "id": e.id,
@@ -325,15 +352,21 @@ def audit_command(
                 "entity_id": e.entity_id,
                 "reason": e.reason,
             }
-            for e in audit_trail(session, actor, entity=entity, limit=limit)
+            for e in page.events
         ]
+    more = f"More: add --before {page.older} for older events." if page.older else None
     if as_json:
+        # The list stays the whole JSON output; where the next page starts goes to stderr.
         print_json(events)
+        if more:
+            typer.echo(more, err=True)
         return
     table = Table("id", "when (UTC)", "user", "action", "record", "why")
     for e in events:
-        record = f"{e['entity']} {e['entity_id'] or ''}".strip()
+        record_name = f"{e['entity']} {e['entity_id'] or ''}".strip()
         table.add_row(
-            *(str(e[key]) for key in ("id", "at", "user", "action")), record, str(e["reason"])
+            *(str(e[key]) for key in ("id", "at", "user", "action")), record_name, str(e["reason"])
         )
     console().print(table)
+    if more:
+        typer.echo(more)
