@@ -25,6 +25,7 @@ from regenspine.registry.services.tokens import issue_api_token, revoke_api_toke
 
 # The 2-week visit of a procedure on 2 March 2026 is due 16 March (window 13 to 23 March).
 VISIT_DAY = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+BASE_URL = "https://clinic.test"
 LUMBAR_ANSWERS = {
     "odi": [2, 2, 2, 2, 2, 3, 3, 3, 3, 3],
     "zcq": [3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
@@ -114,7 +115,9 @@ def test_reminders_go_out_once_with_a_working_link(
         with acting("coordinator") as (session, user):
             due = follow_ups_to_remind(session, user, VISIT_DAY, 0)
             for visit in due:
-                outcome = remind(session, user, visit, SmtpMailer(settings), settings, VISIT_DAY)
+                outcome = remind(
+                    session, user, visit, SmtpMailer(settings), settings, VISIT_DAY, BASE_URL
+                )
                 assert outcome.sent
     assert len(received) == 1
     message = message_from_bytes(received[0])
