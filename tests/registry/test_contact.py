@@ -74,6 +74,26 @@ def test_a_link_opens_once_stores_every_questionnaire_and_closes_the_visit(
         _link(acting, two_week_visit)
 
 
+def test_a_re_sent_link_leaves_the_first_working_until_either_is_answered(
+    acting: Acting, staffed: Registry, two_week_visit: int
+) -> None:
+    first = _link(acting, two_week_visit)
+    again = _link(acting, two_week_visit, VISIT_DAY + timedelta(hours=1))
+    later = VISIT_DAY + timedelta(hours=2)
+    with staffed.transaction() as session:
+        assert open_self_report(session, first, later).link_id > 0
+        assert open_self_report(session, again, later).link_id > 0
+        submit_self_report(session, again, LUMBAR_ANSWERS, later)
+    before = row_counts(staffed)
+    with pytest.raises(Gone) as spent, staffed.transaction() as session:
+        submit_self_report(session, first, LUMBAR_ANSWERS, later)
+    assert spent.value.reason == "used"
+    assert "already sent" in spent.value.message
+    assert row_counts(staffed) == before
+    with staffed.sessions() as session:
+        assert len(session.scalars(select(Assessment.id)).all()) == len(LUMBAR_ANSWERS)
+
+
 def test_expired_and_unknown_links_store_nothing(
     acting: Acting, staffed: Registry, two_week_visit: int
 ) -> None:
