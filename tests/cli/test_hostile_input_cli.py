@@ -247,7 +247,10 @@ CASES: dict[str, Case] = {
         "intervention.description", "--description", LONG_TEXT
     ),
     # follow-ups
-    "followups-link-huge": Case("follow_up", lambda c: ["followups", "link", str(HUGE_NUMBER)]),
+    "followups-link-huge": Case(
+        "follow_up",
+        lambda c: ["followups", "link", str(HUGE_NUMBER), "--base-url", "https://clinic.example"],
+    ),
     "followups-remind-long": Case(
         "within", lambda c: ["followups", "remind", "--within", LONG_TEXT]
     ),

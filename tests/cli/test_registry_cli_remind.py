@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tests.factories.cli import Clinic, error_line, open_clinic, run
 from tests.factories.procedures import BONE_MARROW_PROCEDURE, changed
+from tests.factories.registry import row_counts
 
 from regenspine.config import Settings
 from regenspine.registry.database import Registry
@@ -53,19 +54,86 @@ def test_remind_sends_one_email_per_due_visit_and_never_twice(
 
 
 def test_researchers_cannot_send_reminders_or_make_links(treated_two_weeks_ago: Clinic) -> None:
-    line = error_line(run("followups", "remind", "--user", "researcher"))
+    address = ["--base-url", "https://clinic.example"]
+    line = error_line(run("followups", "remind", "--user", "researcher", *address))
     assert "may not record assessments and follow-ups" in line
-    line = error_line(run("followups", "link", "1", "--user", "researcher"))
+    line = error_line(run("followups", "link", "1", "--user", "researcher", *address))
     assert "may not record assessments and follow-ups" in line
 
 
-def test_link_prints_a_one_time_address(treated_two_weeks_ago: Clinic) -> None:
+def _two_week_visit() -> int:
     due = json.loads(
         run("followups", "due", "--within", "0d", "--user", "coordinator", "--json").stdout
     )
     [visit] = [item for item in due if item["timepoint"] == "2w"]
-    made = run("followups", "link", str(visit["follow_up_id"]), "--user", "coordinator", "--json")
+    return int(visit["follow_up_id"])
+
+
+def test_link_prints_a_one_time_address_on_the_base_url_given(
+    treated_two_weeks_ago: Clinic,
+) -> None:
+    visit = str(_two_week_visit())
+    made = run("followups", "link", visit, "--user", "coordinator", "--json",
+               "--base-url", "https://clinic.example:8443/regenspine/")  # fmt: skip
     assert made.exit_code == 0, made.stderr
     link = json.loads(made.stdout)
-    assert link["url"].startswith("http://127.0.0.1:8000/r/")
+    assert link["url"] == f"https://clinic.example:8443/regenspine{link['path']}"
+    assert link["path"].startswith("/r/")
     assert link["instruments"][0] == "odi"
+
+
+def test_link_takes_the_setting_and_the_option_wins_over_it(
+    treated_two_weeks_ago: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = str(_two_week_visit())
+    monkeypatch.setenv("REGENSPINE_PUBLIC_BASE_URL", "https://registry.clinic.example")
+    made = json.loads(run("followups", "link", visit, "--user", "coordinator", "--json").stdout)
+    assert made["url"].startswith("https://registry.clinic.example/r/")
+    chosen = run("followups", "link", visit, "--user", "coordinator", "--json",
+                 "--base-url", "http://10.0.0.5:8080")  # fmt: skip
+    assert json.loads(chosen.stdout)["url"].startswith("http://10.0.0.5:8080/r/")
+
+
+def test_link_without_an_address_says_how_to_give_one_and_makes_nothing(
+    treated_two_weeks_ago: Clinic,
+) -> None:
+    visit = str(_two_week_visit())
+    before = row_counts(treated_two_weeks_ago.registry)
+    line = error_line(run("followups", "link", visit, "--user", "coordinator"))
+    assert "--base-url" in line
+    assert "REGENSPINE_PUBLIC_BASE_URL" in line
+    assert "no web request" in line
+    line = error_line(run("followups", "remind", "--user", "coordinator"))
+    assert "--base-url" in line
+    assert row_counts(treated_two_weeks_ago.registry) == before
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ftp://clinic.example",
+        "https://clinic.example/?a=1",
+        "clinic.example",
+        "https://clinic.example/#top",
+    ],
+)
+def test_a_base_url_that_is_no_web_address_is_refused_naming_the_option(
+    treated_two_weeks_ago: Clinic, address: str
+) -> None:
+    visit = str(_two_week_visit())
+    before = row_counts(treated_two_weeks_ago.registry)
+    line = error_line(
+        run("followups", "link", visit, "--user", "coordinator", "--base-url", address)
+    )
+    assert line.startswith("error: --base-url")
+    assert "http:// or https://" in line
+    assert row_counts(treated_two_weeks_ago.registry) == before
+
+
+def test_a_bad_public_base_url_setting_is_refused_naming_the_variable(
+    treated_two_weeks_ago: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGENSPINE_PUBLIC_BASE_URL", "https://clinic.example/?from=mail")
+    line = error_line(run("followups", "link", "1", "--user", "coordinator"))
+    assert "REGENSPINE_PUBLIC_BASE_URL" in line
+    assert "no ?query or #fragment" in line

@@ -59,6 +59,7 @@ def point_cli_at(database_url: str, monkeypatch: pytest.MonkeyPatch, folder: Pat
     monkeypatch.setenv("REGENSPINE_DATABASE_URL", database_url)
     monkeypatch.setenv("REGENSPINE_DATA_DIR", str(folder / "var"))
     monkeypatch.delenv("REGENSPINE_USER", raising=False)
+    monkeypatch.delenv("REGENSPINE_PUBLIC_BASE_URL", raising=False)
 
 
 def open_clinic(registry: Registry, monkeypatch: pytest.MonkeyPatch, folder: Path) -> Clinic:

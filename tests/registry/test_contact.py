@@ -25,6 +25,7 @@ from regenspine.registry.services.tokens import issue_api_token, revoke_api_toke
 
 # The 2-week visit of a procedure on 2 March 2026 is due 16 March (window 13 to 23 March).
 VISIT_DAY = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+BASE_URL = "https://clinic.test"
 LUMBAR_ANSWERS = {
     "odi": [2, 2, 2, 2, 2, 3, 3, 3, 3, 3],
     "zcq": [3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
@@ -73,6 +74,26 @@ def test_a_link_opens_once_stores_every_questionnaire_and_closes_the_visit(
         _link(acting, two_week_visit)
 
 
+def test_a_re_sent_link_leaves_the_first_working_until_either_is_answered(
+    acting: Acting, staffed: Registry, two_week_visit: int
+) -> None:
+    first = _link(acting, two_week_visit)
+    again = _link(acting, two_week_visit, VISIT_DAY + timedelta(hours=1))
+    later = VISIT_DAY + timedelta(hours=2)
+    with staffed.transaction() as session:
+        assert open_self_report(session, first, later).link_id > 0
+        assert open_self_report(session, again, later).link_id > 0
+        submit_self_report(session, again, LUMBAR_ANSWERS, later)
+    before = row_counts(staffed)
+    with pytest.raises(Gone) as spent, staffed.transaction() as session:
+        submit_self_report(session, first, LUMBAR_ANSWERS, later)
+    assert spent.value.reason == "used"
+    assert "already sent" in spent.value.message
+    assert row_counts(staffed) == before
+    with staffed.sessions() as session:
+        assert len(session.scalars(select(Assessment.id)).all()) == len(LUMBAR_ANSWERS)
+
+
 def test_expired_and_unknown_links_store_nothing(
     acting: Acting, staffed: Registry, two_week_visit: int
 ) -> None:
@@ -114,7 +135,9 @@ def test_reminders_go_out_once_with_a_working_link(
         with acting("coordinator") as (session, user):
             due = follow_ups_to_remind(session, user, VISIT_DAY, 0)
             for visit in due:
-                outcome = remind(session, user, visit, SmtpMailer(settings), settings, VISIT_DAY)
+                outcome = remind(
+                    session, user, visit, SmtpMailer(settings), settings, VISIT_DAY, BASE_URL
+                )
                 assert outcome.sent
     assert len(received) == 1
     message = message_from_bytes(received[0])

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from tests.factories.cli import error_line, run
 from typer.testing import CliRunner
 
 from regenspine.cli import web
@@ -86,3 +87,13 @@ def test_a_bad_port_is_refused_without_starting(started: list[dict[str, Any]], p
     assert result.exit_code == 2
     assert "--port" in result.output
     assert started == []
+
+
+def test_serve_refuses_a_public_base_url_that_is_no_plain_web_address(
+    started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGENSPINE_PUBLIC_BASE_URL", "clinic.example/regenspine?from=mail")
+    line = error_line(run("serve"))
+    assert line.startswith("error: REGENSPINE_PUBLIC_BASE_URL: ")
+    assert "http:// or https:// address with no ?query or #fragment" in line
+    assert started == []  # refused before anything is served

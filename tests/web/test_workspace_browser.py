@@ -175,6 +175,36 @@ def test_a_coordinator_makes_a_link_and_a_patient_answers_it_on_a_phone(
         checked_page(tab, "selfreport-used")
 
 
+def test_the_link_page_fits_a_phone_and_copies_the_link(
+    browser: Any, clinic_server: str, visit_due_today: int
+) -> None:
+    with browser_tab(browser, clinic_server, "phone") as tab:
+        page = tab.page
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        sign_in(tab, "cora")
+        tab.open("/clinic/follow-ups")
+        page.get_by_role("button", name="Create self-report link").click()
+        page.wait_for_load_state("load")
+        checked_page(tab, "clinic-link-phone")
+        url = page.locator("#self-report-url").get_attribute("href")
+        assert url is not None
+        assert url.startswith(clinic_server + "/r/")
+        qr = page.get_by_role("img", name="QR code of the self-report link", exact=False)
+        box = qr.bounding_box()
+        assert box is not None
+        assert 100 <= box["width"] <= 390
+        page.get_by_label("The link as text").focus()
+        assert page.evaluate("document.getSelection().toString()") == url
+        page.get_by_role("button", name="Copy link").click()
+        page.get_by_text("Link copied.").wait_for()
+        assert page.evaluate("navigator.clipboard.readText()") == url
+        page.get_by_role("button", name="Re-send: make a fresh link").click()
+        page.wait_for_load_state("load")
+        fresh = page.locator("#self-report-url").get_attribute("href")
+        assert fresh is not None
+        assert fresh != url
+
+
 def test_an_expired_link_says_so_on_a_phone(
     browser: Any, clinic_server: str, acting: Acting, visit_due_today: int
 ) -> None:

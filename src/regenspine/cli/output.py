@@ -66,3 +66,10 @@ class ErrorRenderingGroup(TyperGroup):
             sub_context = getattr(error, "ctx", None)
             command = sub_context.command_path if sub_context else "regenspine"
             fail(f"{error.format_message()} (see {command} --help)")
+        except ValueError as error:
+            # Imported only here: most commands never read the settings' module.
+            from regenspine.config import SettingsProblem
+
+            if isinstance(error, SettingsProblem):
+                fail(str(error))
+            raise

@@ -20,7 +20,14 @@ from regenspine.cli.transaction import (
     open_registry,
     registry_transaction,
 )
-from regenspine.config import get_settings
+from regenspine.config import (
+    PUBLIC_BASE_URL_SHAPE,
+    Settings,
+    SettingsProblem,
+    get_settings,
+    plain_web_address,
+)
+from regenspine.errors import InvalidInput
 from regenspine.registry.models import INTERVENTION_KINDS
 from regenspine.registry.services.audit import (
     DEFAULT_PAGE,
@@ -37,7 +44,7 @@ from regenspine.registry.services.procedures import (
 )
 from regenspine.registry.services.reminders import SmtpMailer, follow_ups_to_remind, remind
 from regenspine.registry.services.safety import record_adverse_event, record_intervention
-from regenspine.registry.services.selfreport import create_self_report_link
+from regenspine.registry.services.selfreport import create_self_report_link, link_url
 
 commands = typer.Typer()
 procedures = typer.Typer(
@@ -166,19 +173,52 @@ def due_command(
     console().print(table)
 
 
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Address patients reach the web app on, such as https://clinic.example "
+        "(default: REGENSPINE_PUBLIC_BASE_URL).",
+    ),
+]
+
+
+def link_base(settings: Settings, base_url: str | None) -> str:
+    """The address links are made on: --base-url, else the setting; the CLI has no request."""
+    if base_url is not None:
+        try:
+            return plain_web_address(base_url, "--base-url")
+        except SettingsProblem:
+            raise InvalidInput(
+                "--base-url", f"{base_url!r} is not a web address", PUBLIC_BASE_URL_SHAPE
+            ) from None
+    if settings.public_base_url is None:
+        raise InvalidInput(
+            "--base-url",
+            "a link needs the address patients reach the web app on, and the command line has "
+            "no web request to take it from; give --base-url https://clinic.example or set "
+            "REGENSPINE_PUBLIC_BASE_URL",
+            PUBLIC_BASE_URL_SHAPE,
+        )
+    return settings.public_base_url
+
+
 @followups.command("link")
 def link_command(
     follow_up: Annotated[int, typer.Argument(help="Follow-up visit number (see `followups due`).")],
     user: UserOption = None,
+    base_url: BaseUrlOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Make a one-time, expiring self-report link for a due follow-up."""
     settings = get_settings()
+    # Checked before the transaction, so a refused address writes no link.
+    base = link_base(settings, base_url)
     with registry_transaction(user) as (session, actor):
         invite = create_self_report_link(
             session, actor, follow_up, datetime.now(UTC), settings.self_report_link_hours
         )
-    url = settings.public_base_url.rstrip("/") + invite.path
+    url = link_url(base, invite.path)
     if as_json:
         print_json(invite.model_dump(mode="json") | {"url": url})
         return
@@ -190,11 +230,13 @@ def link_command(
 def remind_command(
     within: Annotated[str, typer.Option("--within", help="Horizon such as 14d or 2w.")] = "14d",
     user: UserOption = None,
+    base_url: BaseUrlOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """E-mail a self-report link for each due follow-up not yet reminded (never twice)."""
     horizon = parse_within(within)
     settings = get_settings()
+    base = link_base(settings, base_url)
     mailer = SmtpMailer(settings)
     outcomes = []
     with open_registry() as registry:
@@ -205,7 +247,9 @@ def remind_command(
         for visit in due:
             with registry.transaction() as session:
                 actor = acting_user(session, user)
-                outcomes.append(remind(session, actor, visit, mailer, settings, datetime.now(UTC)))
+                outcomes.append(
+                    remind(session, actor, visit, mailer, settings, datetime.now(UTC), base)
+                )
     if as_json:
         print_json([outcome.model_dump() for outcome in outcomes])
         return

@@ -16,7 +16,7 @@ from regenspine.registry.access import Permission, require
 from regenspine.registry.models import Episode, FollowUp, PatientIdentity, Procedure, Reminder, User
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.followups import DueFollowUp, due_follow_ups
-from regenspine.registry.services.selfreport import create_self_report_link
+from regenspine.registry.services.selfreport import create_self_report_link, link_url
 
 
 class Mailer(Protocol):
@@ -70,8 +70,9 @@ def remind(
     mailer: Mailer,
     settings: Settings,
     now: datetime,
+    base_url: str,
 ) -> ReminderOutcome:
-    """Record and send one reminder; the caller commits right after, one follow-up at a time."""
+    """Record and send one reminder with a link on `base_url`; the caller commits right after."""
     require(actor, Permission.record_assessments)
     email = _email_for(session, visit.follow_up_id)
     if not email:
@@ -101,7 +102,7 @@ def remind(
         "follow-up reminder",
         {"timepoint": visit.timepoint},
     )
-    url = settings.public_base_url.rstrip("/") + invite.path
+    url = link_url(base_url, invite.path)
     mailer.send(_message(settings, email, subject, url, invite.expires_at))
     return ReminderOutcome(**_ids(visit), sent=True, detail=f"sent to {email}")
 

@@ -35,6 +35,11 @@ class SelfReportInvite(BaseModel):
     expires_at: datetime
 
 
+def link_url(base_url: str, path: str) -> str:
+    """The address a patient opens: the app's public address followed by the link's path."""
+    return base_url.rstrip("/") + path
+
+
 class SelfReportVisit(BaseModel):
     """What a valid link opens: which visit and which questionnaires to answer."""
 
@@ -112,6 +117,16 @@ def _usable_link(session: Session, token: str, now: datetime) -> SelfReportLink:
         raise Gone("link: these answers were already sent; thank you", "used")
     if link.expires_at <= now:
         raise Gone("link: this link has expired; ask your clinic for a new one", "expired")
+    # A re-sent link leaves the earlier ones valid; once any of them is answered, all are spent,
+    # so one visit never gets its questionnaires twice.
+    answered = session.scalar(
+        select(SelfReportLink.id).where(
+            SelfReportLink.follow_up_id == link.follow_up_id,
+            SelfReportLink.used_at.is_not(None),
+        )
+    )
+    if answered is not None:
+        raise Gone("link: the answers for this visit were already sent; thank you", "used")
     return link
 
 

@@ -21,7 +21,7 @@ from regenspine.errors import InvalidInput, RegenspineError
 from regenspine.registry.access import Permission, require
 from regenspine.registry.models import User
 from regenspine.registry.services.followups import due_follow_ups, record_assessment
-from regenspine.registry.services.selfreport import create_self_report_link
+from regenspine.registry.services.selfreport import create_self_report_link, link_url
 from regenspine.web.forms import questionnaire as questionnaire_form
 from regenspine.web.forms.fields import FieldReader, FormFields, calendar_date, record_number, text
 from regenspine.web.forms.questionnaire import Questionnaire
@@ -40,6 +40,7 @@ from regenspine.web.workspace.common import (
     today,
 )
 from regenspine.web.workspace.common import now as utc_now
+from regenspine.web.workspace.link_sharing import email_draft, public_address, qr_code_svg
 from regenspine.web.workspace.notices import assessment_notice
 
 router = APIRouter(include_in_schema=False)
@@ -77,7 +78,7 @@ def self_report_link(
     )
     request.session[NEW_LINK_KEY] = {
         "follow_up_id": follow_up_id,
-        "url": settings.public_base_url.rstrip("/") + invite.path,
+        "url": link_url(public_address(request), invite.path),
         **invite.model_dump(mode="json", include={"registry_key", "timepoint", "instruments"}),
         "expires_at": invite.expires_at.isoformat(),
     }
@@ -86,14 +87,22 @@ def self_report_link(
 
 @router.get("/clinic/follow-ups/{follow_up_id}/link", response_class=HTMLResponse)
 def new_link_page(request: Request, follow_up_id: RecordId, user: ClinicUser) -> HTMLResponse:
-    """The link just made for this visit, once; afterwards, how to make another one."""
+    """The link just made for this visit, once, with its QR code, copy and e-mail; afterwards,
+    how to make another one."""
     require(user, Permission.record_assessments)
     kept = request.session.pop(NEW_LINK_KEY, None)
     shown = kept if isinstance(kept, dict) and kept.get("follow_up_id") == follow_up_id else None
     context: dict[str, Any] = {"follow_up_id": follow_up_id, "invite": None, "url": None}
     if shown is not None:
         expires_at = dt.datetime.fromisoformat(shown["expires_at"])
-        context.update(url=shown["url"], invite={**shown, "expires_at": expires_at})
+        url = shown["url"]
+        label = f"QR code of the self-report link for {shown['registry_key']}"
+        context.update(
+            url=url,
+            invite={**shown, "expires_at": expires_at},
+            qr_svg=qr_code_svg(url, label),
+            mailto=email_draft(shown["timepoint"], url, expires_at),
+        )
     return render_clinic(request, user, "clinic/link.html.j2", context)
 
 
