@@ -372,7 +372,7 @@ def audit_command(
     user: UserOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show the newest audit events that match, a page at a time (admins only)."""
+    """Show the newest audit events (admins only)."""
     filters = {
         "entity": entity,
         "entity_id": record,
