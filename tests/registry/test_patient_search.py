@@ -9,15 +9,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.factories.procedures import BONE_MARROW_PROCEDURE
-from tests.factories.registry import Acting
+from tests.factories.registry import (
+    SEARCHED_PEOPLE,
+    Acting,
+    insert_patients,
+    many_people,
+)
 
 from regenspine.errors import InvalidInput
 from regenspine.registry.database import Registry
 from regenspine.registry.models import (
     Episode,
     FollowUp,
-    Patient,
-    PatientIdentity,
 )
 from regenspine.registry.services.audit import audit_trail
 from regenspine.registry.services.patients import (
@@ -28,31 +31,6 @@ from regenspine.registry.services.patients import (
 from regenspine.registry.services.procedures import record_procedure
 
 TODAY = date(2026, 12, 6)
-PEOPLE = [
-    # key, name, MRN, birth date, site, episode region/status
-    ("RS-00000001", "Grace Example", "MRN-1", date(1957, 6, 2), "main", ("lumbar", "open")),
-    ("RS-00000002", "Ada Lovelace", "MRN-2", date(1960, 1, 15), "north", ("cervical", "closed")),
-    ("RS-0000000A", "Alan Turing", "MRN-3", date(1957, 6, 2), "main", None),
-    ("RS-1000000B", "Zora Grace-Hill", "X_%", date(1970, 3, 3), "north", ("lumbar", "closed")),
-]
-
-
-def _insert(staffed: Registry, people: list[tuple[Any, ...]]) -> dict[str, int]:
-    """Patients straight into the tables (the search reads rows, however they were written)."""
-    ids: dict[str, int] = {}
-    with staffed.transaction() as session:
-        for key, name, mrn, born, site, episode in people:
-            patient = Patient(registry_key=key, site=site, synthetic=False)
-            patient.identity = PatientIdentity(name=name, mrn=mrn, birth_date=born, sex="female")
-            if episode:
-                region, status = episode
-                patient.episodes.append(
-                    Episode(region=region, status=status, started_on=date(2026, 1, 5))
-                )
-            session.add(patient)
-            session.flush()
-            ids[key] = patient.id
-    return ids
 
 
 def _find(acting: Acting, role: str, **asked: Any) -> PatientPage:
@@ -66,7 +44,7 @@ def _keys(page: PatientPage) -> list[str]:
 
 @pytest.fixture
 def people(staffed: Registry) -> dict[str, int]:
-    return _insert(staffed, PEOPLE)
+    return insert_patients(staffed, SEARCHED_PEOPLE)
 
 
 @pytest.mark.parametrize(
@@ -187,26 +165,11 @@ def _visit(procedure_id: int, timepoint: str, opens: date, closes: date, done: d
     )
 
 
-def _many(count: int) -> list[tuple[Any, ...]]:
-    """Patients whose names repeat (so ties fall to the tiebreak) and keys out of name order."""
-    return [
-        (
-            f"RS-{(count - n) * 7919 % 100000:08d}",
-            f"Person {n % 7}",
-            f"M{n}",
-            date(1950, 1, 1),
-            "main",
-            None,
-        )
-        for n in range(count)
-    ]
-
-
 @pytest.mark.parametrize("sort", ["registry_key", "name", "newest"])
 def test_pages_of_50_return_each_of_120_patients_exactly_once_in_order(
     acting: Acting, staffed: Registry, sort: str
 ) -> None:
-    ids = _insert(staffed, _many(120))
+    ids = insert_patients(staffed, many_people(120))
     seen: list[str] = []
     sizes = []
     cursor = None
@@ -219,7 +182,7 @@ def test_pages_of_50_return_each_of_120_patients_exactly_once_in_order(
             break
     assert sizes == [50, 50, 20]
     assert len(seen) == len(set(seen)) == 120
-    by_name = {key: name.lower() for key, name, *_ in _many(120)}
+    by_name = {key: name.lower() for key, name, *_ in many_people(120)}
     expected = {
         "registry_key": sorted(ids),
         "newest": sorted(ids, key=lambda key: -ids[key]),
