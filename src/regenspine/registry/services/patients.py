@@ -171,9 +171,12 @@ def find_patients(
             sort_key.value.label("sort_value"),
             *(identity_columns_shown if identified else ()),
         )
-        .outerjoin(PatientIdentity, PatientIdentity.patient_id == Patient.id)
+        .select_from(Patient)
         .where(*_conditions(query, identified, today))
     )
+    if identified:
+        # A de-identified list never reads the identity table, not even to search it.
+        statement = statement.outerjoin(PatientIdentity, PatientIdentity.patient_id == Patient.id)
     if after is not None:
         statement = statement.where(sort_key.after(after))
     statement = statement.order_by(*sort_key.order).limit(query.limit + 1)
@@ -198,16 +201,20 @@ def find_patients(
 class _SortKey:
     """A sort as SQL: the value sorted on, the order, and "after this row" for keyset paging."""
 
-    def __init__(self, value: Any, descending: bool) -> None:
+    def __init__(self, value: Any, descending: bool, unique: bool = False) -> None:
         self.value = value
         self.descending = descending
-        # The patient id breaks ties, so every row has one place in the order.
-        self.order = (
-            (value.desc(), Patient.id.desc()) if descending else (value.asc(), Patient.id.asc())
-        )
+        self.unique = unique
+        # The patient id breaks ties, so every row has one place in the order; a unique value
+        # needs none, and without it the database reads the value's own index in order.
+        tiebreak = () if unique else (Patient.id,)
+        columns = (value, *tiebreak)
+        self.order = tuple(column.desc() if descending else column.asc() for column in columns)
 
     def after(self, position: tuple[Any, int]) -> Any:
         value, patient_id = position
+        if self.unique:
+            return self.value < value if self.descending else self.value > value
         if self.descending:
             return or_(self.value < value, and_(self.value == value, Patient.id < patient_id))
         return or_(self.value > value, and_(self.value == value, Patient.id > patient_id))
@@ -216,10 +223,10 @@ class _SortKey:
 # Names are compared lower-cased and a patient without an identity sorts as an empty name, so
 # the order and the cursor's comparison use one expression on both databases.
 _SORT_KEYS: dict[str, _SortKey] = {
-    "registry_key": _SortKey(Patient.registry_key, descending=False),
+    "registry_key": _SortKey(Patient.registry_key, descending=False, unique=True),
     "name": _SortKey(func.coalesce(func.lower(PatientIdentity.name), ""), descending=False),
     # Ids are handed out in registration order: the newest patient has the highest.
-    "newest": _SortKey(Patient.id, descending=True),
+    "newest": _SortKey(Patient.id, descending=True, unique=True),
 }
 
 
