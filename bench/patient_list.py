@@ -61,7 +61,12 @@ def bench_patient_list(patients: int, repeat: int = 3) -> dict[str, Any]:
             _signed_in(client)
             first = client.get("/clinic/patients").text
             later = NEXT.search(first)
-            targets = ["/clinic/patients", "/clinic/patients?q=RS-7&sort=newest"]
+            targets = [
+                "/clinic/patients",
+                "/clinic/patients?q=RS-7&sort=newest",
+                "/clinic/patients?q=ann&sort=name",
+                "/clinic/patients?follow_up=overdue",
+            ]
             if later:
                 targets.append(later.group(1).replace("&amp;", "&"))
             rows += [_best(client, target, repeat) for target in targets]
