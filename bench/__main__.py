@@ -1,11 +1,12 @@
-"""`python -m bench [--only report,fhir,startup,claims,public] [--sizes ...] [--fhir-sizes ...]
-[--public-patients 100000] [--repeat 3]`.
+"""`python -m bench [--only report,fhir,startup,claims,public,patients] [--sizes ...]
+[--fhir-sizes ...] [--public-patients 100000] [--repeat 3]`.
 
 The report against its floor (`--sizes`), FHIR export and import against the floor of raw
 inserts (`--fhir-sizes`; see `bench.fhir`), the start-up of `regenspine --help` and
 `regenspine faq` (see `bench.startup`), the claims checker on a long paste beside its floor
 (see `bench.claims`), and every public GET endpoint of the web app next to a bare Starlette
-app (see `bench.public_endpoints`). For each report size: the cached synthetic
+app (see `bench.public_endpoints`), and the workspace patient list and its API at
+`--public-patients` (see `bench.patient_list`). For each report size: the cached synthetic
 registry (generated on first use), then the best of `repeat` runs of `regenspine report --json`
 and of the floor query (`bench.floor`), each as a command of its own with its wall time and
 peak memory, the report's own steps in-process, and a check that both give the same responder
@@ -28,6 +29,7 @@ from typing import Any
 from bench.claims import bench_claims, print_claims
 from bench.fhir import bench_fhir, fhir_goals, print_fhir
 from bench.measure import MIB, Run, best_of, file_size, measure
+from bench.patient_list import bench_patient_list, print_patient_list
 from bench.public_endpoints import bench_public, public_goals
 from bench.registries import AS_OF, CACHE, REGENSPINE, prepared_registry
 from bench.startup import bench_startup, print_startup
@@ -150,7 +152,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="report,fhir,startup,claims,public",
-        help="any of report, fhir, startup, claims and public",
+        help="any of report, fhir, startup, claims, public and patients (not by default)",
     )
     parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
     parser.add_argument("--fhir-sizes", default=",".join(str(size) for size in FHIR_SIZES))
@@ -194,6 +196,9 @@ def main() -> None:
         saved["public"] = bench_public(options.public_patients)
         for line in public_goals(saved["public"]):
             print(line)
+    if "patients" in only:
+        saved["patients"] = bench_patient_list(options.public_patients, options.repeat)
+        print_patient_list(saved["patients"])
     CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / f"results-{'-'.join(sorted(only))}.json"
     target.write_text(json.dumps(saved, indent=2) + "\n")

@@ -199,7 +199,7 @@ def test_registry_commands_need_a_known_user(
         "error: user: no user named 'nobody' (add one with `regenspine users add`)"
     )
     monkeypatch.setenv("REGENSPINE_USER", "researcher")
-    assert [view["registry_key"] for view in run_json("patients", "list", "--json")] == [
+    assert [view["registry_key"] for view in run_json("patients", "list", "--json")["items"]] == [
         clinic.patient
     ]
 
@@ -218,7 +218,7 @@ def test_patients_add_prints_a_random_key_not_derived_from_the_name(clinic: Clin
     assert re.fullmatch(REGISTRY_KEY, second)
     assert len({first.group(1), second, clinic.patient}) == 3
 
-    listed = run_json("patients", "list", "--json", "--user", "clinician")
+    listed = run_json("patients", "list", "--json", "--user", "clinician")["items"]
     names = {view["registry_key"]: view["identity"]["name"] for view in listed}
     assert names == dict.fromkeys((first.group(1), second, clinic.patient), "Grace Example")
     assert [view["registry_key"] for view in listed] == sorted(names)
@@ -294,7 +294,8 @@ def test_a_duplicate_mrn_is_a_conflict(clinic: Clinic, mrn: str) -> None:
 def test_researchers_see_no_identifiers_and_leave_no_read_audit(clinic: Clinic) -> None:
     before = clinic.counts()
     listed = run_json("patients", "list", "--json", "--user", "researcher")
-    assert listed == [
+    assert listed["next_cursor"] is None
+    assert listed["items"] == [
         {
             "registry_key": clinic.patient,
             "site": "main",
@@ -312,7 +313,7 @@ def test_researchers_see_no_identifiers_and_leave_no_read_audit(clinic: Clinic) 
 
 def test_identified_listings_are_audited_with_the_reason(clinic: Clinic) -> None:
     args = ("patients", "list", "--json", "--user", "clinician", "--reason", "phone follow-up")
-    identity = run_json(*args)[0]["identity"]
+    identity = run_json(*args)["items"][0]["identity"]
     assert (identity["name"], identity["mrn"], identity["birth_date"]) == (
         "Grace Example",
         "MRN-100",
@@ -326,7 +327,7 @@ def test_identified_listings_are_audited_with_the_reason(clinic: Clinic) -> None
 
     before = clinic.counts()
     args = ("patients", "list", "--json", "--deidentified", "--user", "clinician")
-    assert run_json(*args)[0]["identity"] is None
+    assert run_json(*args)["items"][0]["identity"] is None
     assert clinic.counts() == before
 
 

@@ -21,8 +21,14 @@ from regenspine.registry.services.episodes import (
     record_consent,
     record_screening,
 )
-from regenspine.registry.services.patients import add_patient, find_patient, list_patients
+from regenspine.registry.services.patients import (
+    PatientQuery,
+    add_patient,
+    find_patient,
+    find_patients,
+)
 
+TODAY = date(2026, 12, 6)
 KEY = re.compile(r"RS-[0-9A-HJKMNP-TV-Z]{8}")
 
 
@@ -77,12 +83,16 @@ def test_identified_lists_are_audited_and_researchers_see_no_identifiers(
     acting: Acting, patient_key: str
 ) -> None:
     with acting("researcher") as (session, researcher):
-        [view] = list_patients(session, researcher, "study")
+        [view] = find_patients(session, researcher, PatientQuery(), "study", today=TODAY).items
         assert view.identity is None
+        asked = PatientQuery(identified=True)
         with pytest.raises(InvalidInput, match="de-identified data only"):
-            list_patients(session, researcher, "study", identified=True)
+            find_patients(session, researcher, asked, "study", today=TODAY)
     with acting("coordinator") as (session, coordinator):
-        [view] = list_patients(session, coordinator, "call for 3-month visit")
+        page = find_patients(
+            session, coordinator, PatientQuery(), "call for 3-month visit", today=TODAY
+        )
+        [view] = page.items
         assert view.identity is not None
         assert view.identity["name"] == "Grace Example"
         assert view.episodes == 1

@@ -58,15 +58,18 @@ def test_researchers_get_registry_keys_only_and_may_not_write(
     researcher = api("researcher")
     listed = researcher.get("/api/v1/patients")
     assert listed.status_code == 200
-    assert listed.json() == [
-        {
-            "registry_key": patient_key,
-            "site": "main",
-            "synthetic": False,
-            "episodes": 1,
-            "identity": None,
-        }
-    ]
+    assert listed.json() == {
+        "items": [
+            {
+                "registry_key": patient_key,
+                "site": "main",
+                "synthetic": False,
+                "episodes": 1,
+                "identity": None,
+            }
+        ],
+        "next_cursor": None,
+    }
     asked = researcher.get("/api/v1/patients", params={"identified": "true"})
     assert asked.status_code == 422
     assert asked.json()["field"] == "identified"
@@ -82,12 +85,12 @@ def test_researchers_get_registry_keys_only_and_may_not_write(
 
 def test_the_care_team_sees_identities_and_adds_patients(api: ApiClient, patient_key: str) -> None:
     coordinator = api("coordinator")
-    listed = coordinator.get("/api/v1/patients").json()
+    listed = coordinator.get("/api/v1/patients").json()["items"]
     assert listed[0]["identity"]["name"] == "Grace Example"
     added = coordinator.post("/api/v1/patients", json=patient_record(mrn="MRN-101", name="Ida"))
     assert added.status_code == 201
     assert added.json()["registry_key"].startswith("RS-")
-    assert len(coordinator.get("/api/v1/patients").json()) == 2
+    assert len(coordinator.get("/api/v1/patients").json()["items"]) == 2
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,13 @@ from regenspine.registry.services.episodes import (
     record_consent,
     record_screening,
 )
-from regenspine.registry.services.patients import add_patient, list_patients
+from regenspine.registry.services.patients import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    add_patient,
+    find_patients,
+    patient_query,
+)
 
 commands = typer.Typer()
 patients = typer.Typer(help="Registered patients.", no_args_is_help=True)
@@ -58,38 +64,76 @@ def list_command(
     deidentified: Annotated[
         bool, typer.Option("--deidentified", help="Leave out names and other identifiers.")
     ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            help="Registry key prefix; with identities also name, MRN or birth date (YYYY-MM-DD).",
+        ),
+    ] = None,
     site: Annotated[str | None, typer.Option("--site")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="An episode in lumbar, cervical or thoracic.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="An episode open or closed.")
+    ] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="A visit due (now) or overdue.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="registry_key, name (with identities) or newest.")
+    ] = "registry_key",
+    limit: Annotated[
+        str, typer.Option("--limit", help=f"Patients a page, 1 to {MAX_LIMIT}.")
+    ] = str(DEFAULT_LIMIT),
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="The next cursor the previous page printed.")
+    ] = None,
     user: UserOption = None,
     reason: ReasonOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List patients; identifying details only for roles allowed to see them (audited)."""
+    """List a page of patients; identifying details only for roles allowed to see them (audited)."""
+    asked = {
+        "identified": False if deidentified else None,
+        "q": search,
+        "site": site,
+        "region": region,
+        "status": status,
+        "follow_up": follow_up,
+        "sort": sort,
+        "limit": limit,
+        "cursor": cursor,
+    }
     with registry_transaction(user) as (session, actor):
-        views = list_patients(
-            session,
-            actor,
-            reason or "list patients",
-            identified=False if deidentified else None,
-            site=site,
+        page = find_patients(
+            session, actor, patient_query(asked), reason or "list patients", today=date.today()
         )
     if as_json:
-        print_json([view.model_dump() for view in views])
+        print_json(
+            {"items": [view.model_dump() for view in page.items], "next_cursor": page.next_cursor}
+        )
         return
-    identified = any(view.identity for view in views)
     table = Table(
-        "registry key", "site", "episodes", *(("name", "born", "MRN") if identified else ())
+        "registry key", "site", "episodes", *(("name", "born", "MRN") if page.identified else ())
     )
-    for view in views:
+    for view in page.items:
         key = view.registry_key + (" (synthetic)" if view.synthetic else "")
         extra: tuple[str, ...] = ()
-        if view.identity:
+        if page.identified:
+            identity = view.identity or {}
             extra = (
-                view.identity["name"] or "",
-                view.identity["birth_date"] or "",
-                view.identity["mrn"] or "",
+                identity.get("name") or "",
+                identity.get("birth_date") or "",
+                identity.get("mrn") or "",
             )
         table.add_row(key, view.site, str(view.episodes), *extra)
     console().print(table)
+    shown = len(page.items)
+    typer.echo(f"Showing {shown} patient{'s' if shown != 1 else ''}.")
+    if page.next_cursor:
+        typer.echo(f"Next page: --cursor {page.next_cursor}")
 
 
 @episodes.command("add")

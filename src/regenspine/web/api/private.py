@@ -17,8 +17,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from regenspine.care import AdverseEventAssessment, ProtocolCheck, parse_within
+from regenspine.care.procedure import StenosisRegion
 from regenspine.registry.entries import PatientInput
-from regenspine.registry.models import User
+from regenspine.registry.models import EpisodeStatus, User
 from regenspine.registry.services.followups import (
     DueFollowUp,
     RecordedAssessment,
@@ -26,9 +27,14 @@ from regenspine.registry.services.followups import (
     record_assessment,
 )
 from regenspine.registry.services.patients import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    FollowUpState,
+    PatientSort,
     PatientView,
     add_patient,
-    list_patients,
+    find_patients,
+    patient_query,
 )
 from regenspine.registry.services.procedures import preview_procedure, record_procedure
 from regenspine.registry.services.safety import record_adverse_event
@@ -139,7 +145,16 @@ ProcedureBody = Annotated[
 ]
 
 
-@router.get("/patients", response_model=list[PatientView], summary="List patients")
+class PatientsFound(BaseModel):
+    """A page of patients and where the next page starts (null on the last page)."""
+
+    items: list[PatientView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` with the same search and sort for the next page."
+    )
+
+
+@router.get("/patients", response_model=PatientsFound, summary="Find patients")
 def patients(
     user: ApiUser,
     session: DbSession,
@@ -147,9 +162,47 @@ def patients(
         bool | None,
         Query(description="Identifying details; by default shown only to roles that may see them."),
     ] = None,
-) -> list[PatientView]:
-    """Patients by registry key; identifying details only for roles that may see them (audited)."""
-    return list_patients(session, user, REASON, identified=identified)
+    q: Annotated[
+        str | None,
+        Query(
+            description="Registry key prefix; for lists with identities also name (contains, "
+            "any case), MRN (exact) or birth date (YYYY-MM-DD).",
+            max_length=200,
+        ),
+    ] = None,
+    site: Annotated[str | None, Query(max_length=40)] = None,
+    region: Annotated[
+        StenosisRegion | None, Query(description="Patients with an episode in this region.")
+    ] = None,
+    status: Annotated[
+        EpisodeStatus | None, Query(description="Patients with an episode of this status.")
+    ] = None,
+    follow_up: Annotated[
+        FollowUpState | None,
+        Query(description="Patients with a follow-up visit due now or overdue (open episodes)."),
+    ] = None,
+    sort: Annotated[
+        PatientSort, Query(description="`name` only for lists with identities.")
+    ] = "registry_key",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(description="The `next_cursor` of the previous page.", max_length=400)
+    ] = None,
+) -> PatientsFound:
+    """A page of patients by search, filters and sort; identities for roles allowed (audited)."""
+    asked = {
+        "identified": identified,
+        "q": q,
+        "site": site,
+        "region": region,
+        "status": status,
+        "follow_up": follow_up,
+        "sort": sort,
+        "limit": limit,
+        "cursor": cursor,
+    }
+    page = find_patients(session, user, patient_query(asked), REASON, today=dt.date.today())
+    return PatientsFound(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.post("/patients", status_code=201, response_model=PatientAdded, summary="Add a patient")

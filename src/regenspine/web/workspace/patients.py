@@ -1,4 +1,5 @@
-"""Patients and their episodes of care: the list, adding a patient, the patient page, episodes.
+"""Patients and their episodes of care: the list (search, filters, sort, a page at a time),
+adding a patient, the patient page, episodes.
 
 Care-team roles see names next to registry keys (each listing and each patient page is audited
 by the service); researchers see registry keys only, and the forms that write refuse them with
@@ -8,17 +9,27 @@ by the service); researchers see registry keys only, and the forms that write re
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from regenspine.registry.access import Permission, require
+from regenspine.analytics.cohort import registry_sites
+from regenspine.registry.access import Permission, allows, require
 from regenspine.registry.entries import IDENTIFYING_FIELDS
-from regenspine.registry.models import REGIONS, SEVERITIES, SEXES
+from regenspine.registry.models import EPISODE_STATUSES, REGIONS, SEVERITIES, SEXES
 from regenspine.registry.services.episodes import close_episode, open_episode
-from regenspine.registry.services.patients import add_patient, list_patients
+from regenspine.registry.services.patients import (
+    FOLLOW_UP_STATES,
+    IDENTITY_SORTS,
+    PATIENT_SORTS,
+    add_patient,
+    find_patients,
+    patient_query,
+)
 from regenspine.registry.services.records import patient_record
 from regenspine.web.forms.fields import FieldReader, FormFields, calendar_date, text
+from regenspine.web.labels import words
 from regenspine.web.plumbing.transaction import DbSession
 from regenspine.web.workspace.common import (
     FORM_ERRORS,
@@ -37,6 +48,18 @@ from regenspine.web.workspace.notices import screening_outcome
 from regenspine.web.workspace.record_view import record_words, visit_statuses
 
 router = APIRouter(include_in_schema=False)
+PAGE = "clinic/patients.html.j2"
+# What the list reads from its query string; anything else there is left alone.
+SEARCH_FIELDS = ("q", "site", "region", "status", "follow_up")
+LIST_FIELDS = (*SEARCH_FIELDS, "sort", "limit", "cursor")
+STATUS_WORDS = {"open": "An open episode", "closed": "A closed episode"}
+FOLLOW_UP_WORDS = {"due": "A follow-up visit due now", "overdue": "A follow-up visit overdue"}
+SORT_CAPTIONS = {
+    "registry_key": "by registry key",
+    "name": "by name",
+    "newest": "newest first",
+}
+SORT_WORDS = {"registry_key": "Registry key", "name": "Name", "newest": "Newest first"}
 PATIENT_FIELDS = (*IDENTIFYING_FIELDS, "site")
 EPISODE_FIELDS = ("region", "severity", "diagnosis_code", "started_on", "note")
 
@@ -50,11 +73,45 @@ def _patient_form(**extra: Any) -> dict[str, Any]:
     return {"sexes": SEXES, **extra}
 
 
+def _list_choices(session: DbSession, user: ClinicUser) -> dict[str, Any]:
+    """The search form's options: the registry's sites, the vocabularies, the usable sorts."""
+    sorts = [sort for sort in PATIENT_SORTS if sort not in IDENTITY_SORTS]
+    if allows(user, Permission.read_identifying):
+        sorts = list(PATIENT_SORTS)
+    return {
+        "sites": [(site, site) for site in registry_sites(session.connection())],
+        "regions": [(value, words(value)) for value in REGIONS],
+        "statuses": [(value, STATUS_WORDS[value]) for value in EPISODE_STATUSES],
+        "follow_up_states": [(value, FOLLOW_UP_WORDS[value]) for value in FOLLOW_UP_STATES],
+        "sorts": [(value, SORT_WORDS[value]) for value in sorts],
+    }
+
+
 @router.get("/clinic/patients", response_class=HTMLResponse)
 def patients(request: Request, user: ClinicUser, session: DbSession) -> HTMLResponse:
-    """Every patient: registry keys, and names for roles that may see them."""
-    views = list_patients(session, user, f"{REASON}: patient list")
-    return render_clinic(request, user, "clinic/patients.html.j2", {"patients": views})
+    """A page of patients found by the search and filters: registry keys, and names for roles
+    that may see them; a search field that cannot be used is named at its field."""
+    asked = {name: request.query_params.get(name) for name in LIST_FIELDS}
+    context: dict[str, Any] = {"submitted": request.query_params, **_list_choices(session, user)}
+    try:
+        query = patient_query(asked)
+        page = find_patients(session, user, query, f"{REASON}: patient list", today=today())
+    except FORM_ERRORS as error:
+        return show_problems(request, user, PAGE, {**context, "page": None}, error)
+    context.update(
+        page=page,
+        searched=any(asked[name] for name in SEARCH_FIELDS),
+        sort_words=SORT_CAPTIONS[query.sort],
+        first_page=_link({**asked, "cursor": None}) if asked["cursor"] else None,
+        next_page=_link({**asked, "cursor": page.next_cursor}) if page.next_cursor else None,
+    )
+    return render_clinic(request, user, PAGE, context)
+
+
+def _link(asked: dict[str, str | None]) -> str:
+    """The list's address with the same search, filters and sort, at the cursor given."""
+    given = {name: value for name, value in asked.items() if value}
+    return "/clinic/patients" + (f"?{urlencode(given)}" if given else "")
 
 
 @router.get("/clinic/patients/new", response_class=HTMLResponse)
