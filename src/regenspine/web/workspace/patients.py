@@ -34,7 +34,7 @@ from regenspine.web.workspace.common import (
     today,
 )
 from regenspine.web.workspace.notices import screening_outcome
-from regenspine.web.workspace.record_view import record_words, visit_statuses
+from regenspine.web.workspace.record_view import record_charts, record_words, visit_statuses
 
 router = APIRouter(include_in_schema=False)
 PATIENT_FIELDS = (*IDENTIFYING_FIELDS, "site")
@@ -91,6 +91,7 @@ def patient_page(
         "notice": notice,
         "screening_result": screening_outcome(notice),
         "statuses": visit_statuses(record, today()),
+        "charts": record_charts(record),
         **record_words(record),
     }
     return render_clinic(request, user, "clinic/patient.html.j2", context)
