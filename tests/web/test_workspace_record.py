@@ -151,6 +151,10 @@ def test_the_record_plots_each_score_against_baseline_and_the_mic_and_flags_wors
         ],
     )
     page = signed_in("researcher").get(f"/clinic/patients/{patient_key}").text
+    top = plain(page.split('id="worse-than-baseline"', 1)[1].split("</div>", 1)[0])
+    assert "Worse than baseline" in top
+    assert ">ODI</a>: episode 1" in page
+    assert "episode 1: 40.0 at baseline, 50.0 at 3m" in top
     figure = page.split('class="score-chart"', 1)[1].split("</figure>", 1)[0]
     assert " style=" not in figure
     assert "<script" not in figure
@@ -187,4 +191,5 @@ def test_a_score_better_than_baseline_is_plotted_without_a_flag(
     page = signed_in("clinician").get(f"/clinic/patients/{patient_key}").text
     assert 'class="score-chart"' in page
     assert "flag-worse" not in page
+    assert 'id="worse-than-baseline"' not in page
     assert "worse by MIC 50" in page

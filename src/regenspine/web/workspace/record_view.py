@@ -93,3 +93,15 @@ def _subscale(subscales: dict[str, Any] | None, part: str) -> float | None:
 def record_charts(record: PatientRecord) -> dict[int, list[tuple[ScoreSeries, ScoreChart]]]:
     """The score charts of every episode of the record, by episode id."""
     return {episode.id: episode_charts(episode) for episode in record.episodes}
+
+
+def worse_series(
+    charts: dict[int, list[tuple[ScoreSeries, ScoreChart]]],
+) -> list[tuple[int, ScoreSeries]]:
+    """The series flagged worse than baseline, with their episode ids, for the record's top."""
+    return [
+        (episode_id, series)
+        for episode_id, episode_charts in charts.items()
+        for series, _chart in episode_charts
+        if series.worse
+    ]
