@@ -13,6 +13,7 @@ from regenspine.care import (
     categories,
     parse_adverse_event,
 )
+from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.errors import InvalidInput
 from regenspine.knowledge import EvidenceLevel, load_knowledge
 
@@ -99,15 +100,43 @@ def test_possible_probable_and_definite_count_as_related(relatedness: str, relat
     assert ("serious_and_related" in [check.id for check in assessment.checks]) is related
 
 
-@pytest.mark.parametrize("grade", [3, 4])
-def test_severe_grade_without_a_criterion_is_flagged_because_severity_is_not_seriousness(
-    grade: int,
-) -> None:
-    document = changed(HARVEST_PAIN, grade=grade)
+def test_grade_3_without_a_criterion_is_flagged_because_severity_is_not_seriousness() -> None:
+    document = changed(HARVEST_PAIN, grade=3)
     assert finding_ids(document) == ["severe_but_not_serious", "not_serious"]
     assessment = assess_adverse_event(parse_adverse_event(document))
     assert assessment.serious is False
     assert "Severity and seriousness are different" in assessment.severity_note
+
+
+@pytest.mark.parametrize(
+    ("changes", "allowed"),
+    [
+        ({"grade": 4}, "serious: at least one of life_threatening, hospitalization, disability"),
+        ({"grade": 5, "outcome": "fatal", "resolved_on": DELETE}, "serious: at least one of death"),
+    ],
+)
+def test_grade_4_or_5_is_serious_by_definition_and_not_serious_is_refused(
+    changes: dict[str, Any], allowed: str
+) -> None:
+    error = refusal(changed(HARVEST_PAIN, **changes))
+    assert error.field == "serious_criteria"
+    assert "serious by definition" in error.problem
+    assert "ICH E2A" in error.problem
+    assert "life-threatening or results in death" in error.problem
+    assert str(error.allowed).startswith(allowed)
+
+
+def test_grade_4_with_any_criterion_is_accepted_as_serious() -> None:
+    for criterion in ("life_threatening", "hospitalization", "important_medical_event"):
+        document = changed(HARVEST_PAIN, grade=4, serious_criteria=[criterion])
+        assert assess_adverse_event(parse_adverse_event(document)).serious is True
+
+
+def test_the_seriousness_rule_cites_the_ich_e2a_guideline_itself() -> None:
+    rule = load_adverse_event_texts().consistency["life_threatening_grade_is_serious"]
+    assert "ich-e2a-1994" in rule.sources
+    source = next(s for s in load_knowledge().sources if s.id == "ich-e2a-1994")
+    assert str(source.url) == "https://database.ich.org/sites/default/files/E2A_Guideline.pdf"
 
 
 def test_grade_2_without_a_criterion_and_grade_3_with_one_are_not_flagged() -> None:

@@ -260,6 +260,15 @@ def test_a_severe_event_without_serious_criteria_is_not_serious(clinic: Clinic) 
             id="grade-5-not-fatal",
         ),
         pytest.param(
+            {"grade": 4, "serious_criteria": []},
+            "error: serious_criteria: a grade 4 (life-threatening) or grade 5 (death) event is "
+            "serious by definition, because ICH E2A counts every event that is life-threatening "
+            "or results in death as serious; it cannot be saved as not serious, so tick the "
+            "seriousness criteria it met (allowed: serious: at least one of life_threatening, "
+            "hospitalization, disability, congenital_anomaly, important_medical_event)",
+            id="grade-4-not-serious",
+        ),
+        pytest.param(
             {"grade": "3"},
             "error: grade: '3' is not a grade (allowed: 1, 2, 3, 4, 5)",
             id="grade-as-text",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from tests.factories.procedures import BONE_MARROW_PROCEDURE
 from tests.factories.registry import Acting, row_counts
 
 from regenspine.errors import InvalidInput, NotFound
 from regenspine.registry.database import Registry
+from regenspine.registry.models import AuditEvent
 from regenspine.registry.services.procedures import record_procedure
 from regenspine.registry.services.safety import record_adverse_event, record_intervention
 
@@ -83,6 +85,35 @@ def test_inconsistent_events_are_refused_and_nothing_is_written(
         record_adverse_event(s, user, _event(patient_key, **changes), "t")
     assert field in str(raised.value)
     assert row_counts(staffed) == before
+
+
+@pytest.mark.parametrize("grade", [4, 5])
+def test_a_life_threatening_or_fatal_grade_saved_as_not_serious_is_refused_unwritten(
+    acting: Acting, staffed: Registry, patient_key: str, grade: int
+) -> None:
+    before = row_counts(staffed)
+    event = _event(patient_key, grade=grade, serious_criteria=[], outcome="fatal")
+    with pytest.raises(InvalidInput) as raised, acting("clinician") as (s, user):
+        record_adverse_event(s, user, event, "t")
+    assert raised.value.field == "serious_criteria"
+    assert "serious by definition" in raised.value.problem
+    assert "ICH E2A" in raised.value.problem
+    assert str(raised.value.allowed).startswith("serious: at least one of")
+    assert row_counts(staffed) == before  # neither the event nor its audit entry
+
+
+def test_a_grade_4_event_with_a_criterion_is_stored_as_serious_and_audited(
+    acting: Acting, patient_key: str
+) -> None:
+    event = _event(patient_key, grade=4, serious_criteria=["life_threatening"])
+    with acting("clinician") as (session, user):
+        row, assessment = record_adverse_event(session, user, event, "t")
+        assert (row.grade, row.serious) == (4, True)
+        entry = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "adverse_event")
+        ).one()
+        assert entry.details == {"grade": 4, "serious": True}
+    assert assessment.serious
 
 
 @pytest.mark.parametrize(

@@ -214,6 +214,36 @@ def test_an_adverse_event_is_graded_and_stored(
     assert row_counts(staffed)["adverse_event"] == 1
 
 
+def test_a_grade_4_event_without_a_seriousness_criterion_is_refused_by_the_api(
+    api: ApiClient, patient_key: str, staffed: Registry
+) -> None:
+    event = {
+        "patient": patient_key,
+        "description": "Anaphylaxis after the injection",
+        "category": "allergic",
+        "site": "systemic",
+        "grade": 4,
+        "serious_criteria": [],
+        "relatedness": "probable",
+        "onset_on": "2026-09-03",
+        "resolved_on": "2026-09-04",
+        "outcome": "recovered",
+    }
+    response = api("clinician").post("/api/v1/adverse-events", json=event)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["field"] == "serious_criteria"
+    assert "serious by definition" in body["detail"]
+    assert "ICH E2A" in body["detail"]
+    assert body["allowed"].startswith("serious: at least one of life_threatening")
+    assert row_counts(staffed)["adverse_event"] == 0
+    saved = api("clinician").post(
+        "/api/v1/adverse-events", json={**event, "serious_criteria": ["life_threatening"]}
+    )
+    assert saved.status_code == 201
+    assert saved.json()["assessment"]["serious"] is True
+
+
 def test_follow_ups_due_are_listed_for_any_role(api: ApiClient, visit_due_today: int) -> None:
     due = api("researcher").get("/api/v1/follow-ups/due", params={"within": "1d"})
     assert due.status_code == 200

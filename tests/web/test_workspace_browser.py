@@ -19,7 +19,7 @@ from tests.factories.browser import (
     serving,
     sideways_overflow,
 )
-from tests.factories.cases import add_cases, dashboard_cases
+from tests.factories.cases import Case, add_cases, dashboard_cases
 from tests.factories.pages import Tab
 from tests.factories.registry import PASSWORD, Acting
 
@@ -277,3 +277,26 @@ def test_a_researcher_reads_and_filters_the_registry_dashboard(
         assert tab.open("/clinic/dashboard?since=2026-06-01&until=2026-01-01").status == 422
         assert "is after until" in page.locator(".error-summary").inner_text()
         checked_page(tab, "clinic-dashboard-problem")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_patient_worse_than_baseline_leads_from_the_dashboard_to_the_plotted_record(
+    browser: Any, clinic_server: str, staffed: Registry, viewport: str
+) -> None:
+    relapsed = Case(scores={"odi": {"baseline": 30, "3m": 20, "6m": 45, "12m": 62}})
+    add_cases(staffed, [*dashboard_cases(), relapsed])
+    with browser_tab(browser, clinic_server, viewport) as tab:
+        page = tab.page
+        sign_in(tab, "rhea")
+        tab.open("/clinic/dashboard")
+        assert page.locator("#worse-count").inner_text() == "1"
+        page.locator("#worse-than-baseline table a").first.click()
+        page.wait_for_load_state("load")
+        assert "Worse than baseline" in page.locator("#worse-than-baseline").inner_text()
+        chart = page.locator("figure.score-chart svg.chart").first
+        assert chart.is_visible()
+        assert chart.get_attribute("role") == "img"
+        box = chart.bounding_box()
+        assert box is not None
+        assert box["width"] <= page.viewport_size["width"]  # type: ignore[index]
+        checked_page(tab, f"clinic-patient-chart-{viewport}")

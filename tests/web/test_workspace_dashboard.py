@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from tests.factories.cases import add_cases, dashboard_cases
+from tests.factories.cases import add_cases, dashboard_cases, odi_case
 from tests.factories.pages import plain
 from tests.factories.workspace import Clinic
 
@@ -18,6 +18,7 @@ from regenspine.analytics.report import build_report
 from regenspine.documents.report_page import render_report_body
 from regenspine.knowledge import load_knowledge
 from regenspine.registry.database import Registry
+from regenspine.registry.models import Episode
 from regenspine.web.plumbing.security import DEFAULT_POLICY
 
 PLOT = r'<img class="plot" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"'
@@ -49,7 +50,9 @@ def test_every_role_sees_the_report_of_the_whole_registry(
         assert f"<h2>{heading}" in page
     assert load_knowledge().text("disclaimer") in page
     assert "Observational data." in page
-    assert not re.search(r"RS-T\\d+", page)  # de-identified: numbers only, never a patient
+    # De-identified numbers; no patient here is worse than baseline, so no registry key either.
+    assert not re.search(r"RS-T\\d+", page)
+    assert '<strong id="worse-count">0</strong>' in page
     assert 'id="synthetic-banner"' not in page
 
 
@@ -80,6 +83,46 @@ def test_figures_are_images_the_content_security_policy_allows(
     assert " style=" not in page  # no inline style attribute anywhere on the page
     assert "<script>" not in page
     assert page.count('<svg class="grid"') >= 1  # the responder icon array stays inline
+
+
+def _worse_rows(page: str) -> list[list[str]]:
+    table = page.split('class="records worse-list"', 1)[1].split("</table>", 1)[0]
+    return [
+        [plain(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    ]
+
+
+def test_patients_worse_than_baseline_are_listed_with_their_scores_and_mic(
+    signed_in: Callable[[str], Clinic], treated: Registry
+) -> None:
+    ids = add_cases(treated, [odi_case(40, 50), odi_case(40, 49.99), odi_case(30, 75)])
+    with treated.sessions() as session:
+        keys = [session.get(Episode, i).patient.registry_key for i in ids]  # type: ignore[union-attr]
+    page = signed_in("researcher").get("/clinic/dashboard").text
+    section = page.split('id="worse-than-baseline"', 1)[1].split("</section>", 1)[0]
+    assert '<strong id="worse-count">2</strong> patient scores' in section
+    assert _worse_rows(page) == [
+        [keys[2], "ODI", "30.0", "75.0 (12m)", "+45", "10.0"],
+        [keys[0], "ODI", "40.0", "50.0 (12m)", "+10", "10.0"],
+    ]
+    assert keys[1] not in page  # 9.99 points worse: below the MIC
+    assert f'href="/clinic/patients/{keys[0]}"' in section
+    assert " style=" not in page
+    # The filters apply to the list too.
+    north = signed_in("researcher").get("/clinic/dashboard?site=north").text
+    assert '<strong id="worse-count">0</strong>' in north
+
+
+def test_the_worse_list_shows_at_most_50_with_the_full_count(
+    signed_in: Callable[[str], Clinic], treated: Registry
+) -> None:
+    add_cases(treated, [odi_case(20, 40 + n / 10) for n in range(53)])
+    page = signed_in("clinician").get("/clinic/dashboard").text
+    assert '<strong id="worse-count">53</strong> patient scores, the first 50 shown' in page
+    rows = _worse_rows(page)
+    assert len(rows) == 50
+    assert rows[0][3] == "45.2 (12m)"  # most worsened first
 
 
 CERVICAL = '<option value="cervical" selected>'

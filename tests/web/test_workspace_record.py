@@ -17,6 +17,7 @@ from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.registry.database import Registry
 from regenspine.registry.models import AuditEvent, Episode
 from regenspine.registry.services.episodes import record_consent
+from regenspine.registry.services.followups import record_assessment
 from regenspine.registry.services.safety import record_adverse_event, record_intervention
 
 
@@ -117,3 +118,78 @@ def test_an_episode_with_nothing_recorded_says_so(
 ) -> None:
     page = signed_in("clinician").get(f"/clinic/patients/{patient_key}").text
     assert "Nothing recorded on this episode yet." in page
+
+
+def _store_scores(
+    acting: Acting, patient_key: str, scores: list[tuple[str, str, list[int]]]
+) -> None:
+    with acting("coordinator") as (session, user):
+        for timepoint, day, answers in scores:
+            record_assessment(
+                session,
+                user,
+                registry_key=patient_key,
+                instrument="odi",
+                answers=answers,
+                timepoint=timepoint,
+                assessed_on=dt.date.fromisoformat(day),
+                reason="t",
+            )
+
+
+def test_the_record_plots_each_score_against_baseline_and_the_mic_and_flags_worse(
+    signed_in: Callable[[str], Clinic], acting: Acting, patient_key: str
+) -> None:
+    # ODI 40 at baseline, 30 at 6 weeks, 50 at 3 months: exactly the MIC of 10 points worse.
+    _store_scores(
+        acting,
+        patient_key,
+        [
+            ("baseline", "2026-09-02", [2] * 10),
+            ("6w", "2026-10-20", [1] * 5 + [2] * 5),
+            ("3m", "2026-12-10", [3] * 5 + [2] * 5),
+        ],
+    )
+    page = signed_in("researcher").get(f"/clinic/patients/{patient_key}").text
+    top = plain(page.split('id="worse-than-baseline"', 1)[1].split("</div>", 1)[0])
+    assert "Worse than baseline" in top
+    assert ">ODI</a>: episode 1" in page
+    assert "episode 1: 40.0 at baseline, 50.0 at 3m" in top
+    figure = page.split('class="score-chart"', 1)[1].split("</figure>", 1)[0]
+    assert " style=" not in figure
+    assert "<script" not in figure
+    flag = plain(figure.split('class="flag flag-worse"', 1)[1].split("</p>", 1)[0])
+    assert "Worse than baseline" in flag
+    assert "40.0 at baseline, 50.0 at 3m (change +10, MIC 10.0)" in flag
+    svg = figure.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'role="img"' in svg
+    assert svg.count("<circle") == 2
+    assert svg.count("<rect") == 1
+    for label in ("baseline 40", "worse by MIC 50", ">30<", ">50<", ">6w<", ">3m<"):
+        assert label in svg
+    desc = plain(svg.split("<desc", 1)[1].split("</desc>", 1)[0])
+    assert "baseline 40.0; 6w 30.0; 3m 50.0" in desc
+    assert "worse than baseline by at least that change" in desc
+    caption = plain(figure.split("<figcaption", 1)[1].split("</figcaption>", 1)[0])
+    assert "minimal important change 10.0 points" in caption
+    assert "a higher score is worse" in caption
+    table = plain(figure.split('class="records chart-data"', 1)[1].split("</table>", 1)[0])
+    assert "6w" in table
+    assert "-10" in table
+    assert "+10" in table
+
+
+def test_a_score_better_than_baseline_is_plotted_without_a_flag(
+    signed_in: Callable[[str], Clinic], acting: Acting, patient_key: str
+) -> None:
+    # 40 at baseline, 49.99 is not reachable on the ODI; 48 is 8 points worse, below the MIC.
+    _store_scores(
+        acting,
+        patient_key,
+        [("baseline", "2026-09-02", [2] * 10), ("3m", "2026-12-10", [3] * 4 + [2] * 6)],
+    )
+    page = signed_in("clinician").get(f"/clinic/patients/{patient_key}").text
+    assert 'class="score-chart"' in page
+    assert "flag-worse" not in page
+    assert 'id="worse-than-baseline"' not in page
+    assert "worse by MIC 50" in page

@@ -106,6 +106,23 @@ def test_a_bad_or_contradictory_event_is_named_and_nothing_is_stored(
     assert row_counts(staffed) == before
 
 
+def test_a_grade_4_event_ticked_not_serious_is_refused_with_the_ich_e2a_reason(
+    signed_in: Callable[[str], Clinic], staffed: Registry, patient_key: str
+) -> None:
+    clinic = signed_in("clinician")
+    before = row_counts(staffed)
+    response = clinic.post(
+        "/clinic/adverse-events", event_form(patient_key, grade="4", serious_criteria=None)
+    )
+    assert response.status_code == 422
+    message = _field_error(response.text, "f-serious_criteria")
+    assert "serious by definition" in message
+    assert "ICH E2A" in message
+    assert "life_threatening" in message  # the allowed criteria
+    assert 'id="f-grade-4" aria-describedby="f-grade-4-hint" checked' in response.text
+    assert row_counts(staffed) == before
+
+
 def test_an_event_for_an_unknown_procedure_is_refused(
     signed_in: Callable[[str], Clinic], patient_key: str
 ) -> None:

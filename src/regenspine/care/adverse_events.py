@@ -39,6 +39,7 @@ AdverseEventOutcome = Literal[
 ]
 RESOLVED_OUTCOMES: tuple[AdverseEventOutcome, ...] = ("recovered", "recovered_with_sequelae")
 CONSISTENCY_RULES = (
+    "life_threatening_grade_is_serious",
     "grade_5_needs_fatal_outcome",
     "grade_5_needs_death_criterion",
     "fatal_outcome_needs_grade_5",
@@ -107,10 +108,11 @@ class FindingText(CitedText):
 
 
 class ConsistencyRule(StrictModel):
-    """A rule a report must keep, the field it names and the problem it reports."""
+    """A rule a report must keep, the field it names, the problem it reports and its sources."""
 
     field: str
     problem: str
+    sources: tuple[str, ...] = ()
 
 
 class AdverseEventTexts(StrictModel):
@@ -150,6 +152,7 @@ def load_adverse_event_texts() -> AdverseEventTexts:
         *texts.relatedness.sources,
         *texts.categories.sources,
         *(source for finding in texts.findings.values() for source in finding.sources),
+        *(source for rule in texts.consistency.values() for source in rule.sources),
     ]
     require_sources(cited, ADVERSE_EVENTS_FILE)
     return texts
@@ -193,8 +196,19 @@ class AdverseEventReport(CareInput):
         broken = next((rule for rule, holds in _rule_results(self) if not holds), None)
         if broken is not None:
             rule = load_adverse_event_texts().consistency[broken]
-            raise FieldProblem((rule.field,), " ".join(rule.problem.split()))
+            raise FieldProblem((rule.field,), _words(rule.problem), _allowed(broken, self))
         return self
+
+
+def _allowed(rule: str, report: AdverseEventReport) -> str | None:
+    """What would keep the broken rule, where the rule has a closed answer."""
+    if rule != "life_threatening_grade_is_serious":
+        return None
+    # A grade 5 event lists death (its own rule); death is refused below grade 5.
+    criteria = (
+        ["death"] if report.grade == 5 else [c for c in get_args(SeriousCriterion) if c != "death"]
+    )
+    return f"serious: at least one of {', '.join(criteria)}"
 
 
 def _rule_results(report: AdverseEventReport) -> list[tuple[str, bool]]:
@@ -208,6 +222,8 @@ def _rule_results(report: AdverseEventReport) -> list[tuple[str, bool]]:
             "criterion_listed_once",
             len(set(report.serious_criteria)) == len(report.serious_criteria),
         ),
+        # ICH E2A: an event that is life-threatening or results in death is serious.
+        ("life_threatening_grade_is_serious", bool(report.serious_criteria) or report.grade < 4),
         ("grade_5_needs_fatal_outcome", died or not grade_5),
         ("grade_5_needs_death_criterion", death_listed or not grade_5),
         ("fatal_outcome_needs_grade_5", grade_5 or not died),

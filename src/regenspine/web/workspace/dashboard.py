@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from regenspine.analytics.cohort import ReportFilters, registry_sites, report_filters
 from regenspine.analytics.report import build_report
+from regenspine.analytics.worsening import worse_than_baseline
 from regenspine.care.procedure import CELL_SOURCES
 from regenspine.documents.report_page import render_report_body
 from regenspine.registry.access import Permission, require
@@ -74,18 +75,21 @@ def _choices(connection: Connection) -> dict[str, Any]:
 
 @router.get("/clinic/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, user: ClinicUser, session: DbSession) -> HTMLResponse:
-    """Outcomes, completeness, surgery-free survival, adverse events and comparisons for the
-    patients the filters select; a filter that cannot be used is named at its field."""
+    """Outcomes, completeness, surgery-free survival, adverse events, comparisons and the patients
+    worse than baseline, for the patients the filters select; a filter that cannot be used is
+    named at its field."""
     require(user, Permission.read_deidentified)
     # A read: the report's temporary cohort table goes with the rollback.
     keep_nothing(request)
     connection = session.connection()
     context: dict[str, Any] = {"submitted": request.query_params, **_choices(connection)}
     try:
-        report = build_report(connection, dashboard_filters(request.query_params), today())
+        filters = dashboard_filters(request.query_params)
+        report = build_report(connection, filters, today())
     except FORM_ERRORS as error:
         return show_problems(request, user, PAGE, {**context, "report": None}, error)
     with DRAWING:
         body = render_report_body(report)
-    context.update(report=report, report_body=body)
+    worse = worse_than_baseline(connection, filters)
+    context.update(report=report, report_body=body, worse=worse)
     return render_clinic(request, user, PAGE, context)

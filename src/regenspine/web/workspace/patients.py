@@ -45,7 +45,12 @@ from regenspine.web.workspace.common import (
     today,
 )
 from regenspine.web.workspace.notices import screening_outcome
-from regenspine.web.workspace.record_view import record_words, visit_statuses
+from regenspine.web.workspace.record_view import (
+    record_charts,
+    record_words,
+    visit_statuses,
+    worse_series,
+)
 
 router = APIRouter(include_in_schema=False)
 PAGE = "clinic/patients.html.j2"
@@ -141,6 +146,7 @@ def patient_page(
 ) -> HTMLResponse:
     """The whole record: identity (roles allowed), then every episode and what it holds."""
     record = patient_record(session, user, registry_key, f"{REASON}: patient page")
+    charts = record_charts(record)
     notice = take_notice(request)
     context = {
         "record": record,
@@ -148,6 +154,8 @@ def patient_page(
         "notice": notice,
         "screening_result": screening_outcome(notice),
         "statuses": visit_statuses(record, today()),
+        "charts": charts,
+        "worse_series": worse_series(charts),
         **record_words(record),
     }
     return render_clinic(request, user, "clinic/patient.html.j2", context)

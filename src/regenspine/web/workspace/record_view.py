@@ -6,10 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from regenspine.analytics.worsening import (
+    SCORE,
+    ScoreChart,
+    ScoreSeries,
+    measures,
+    score_chart,
+    score_series,
+)
 from regenspine.care import FollowUpVisit, timepoints, visit_status
 from regenspine.care.adverse_events import load_adverse_event_texts
 from regenspine.instruments.catalogue import instrument
-from regenspine.registry.services.records import FollowUpView, PatientRecord
+from regenspine.registry.services.records import EpisodeRecord, FollowUpView, PatientRecord
 
 # The identifying fields in the order a clinic reads them, with their labels.
 IDENTITY_LABELS = {
@@ -56,3 +64,44 @@ def record_words(record: PatientRecord) -> dict[str, Any]:
         "event_outcomes": texts.outcomes,
         "identity_labels": IDENTITY_LABELS,
     }
+
+
+def episode_charts(episode: EpisodeRecord) -> list[tuple[ScoreSeries, ScoreChart]]:
+    """Each measure the episode has scores for, as a series and its chart, in registry order."""
+    charts = []
+    for known in measures():
+        scored = [
+            (
+                item.timepoint,
+                item.assessed_on,
+                item.score if known.part == SCORE else _subscale(item.subscales, known.part),
+            )
+            for item in episode.assessments
+            if item.instrument == known.instrument
+        ]
+        series = score_series(known.instrument, known.part, scored)
+        if series.points:
+            charts.append((series, score_chart(series)))
+    return charts
+
+
+def _subscale(subscales: dict[str, Any] | None, part: str) -> float | None:
+    value = (subscales or {}).get(part)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def record_charts(record: PatientRecord) -> dict[int, list[tuple[ScoreSeries, ScoreChart]]]:
+    """The score charts of every episode of the record, by episode id."""
+    return {episode.id: episode_charts(episode) for episode in record.episodes}
+
+
+def worse_series(
+    charts: dict[int, list[tuple[ScoreSeries, ScoreChart]]],
+) -> list[tuple[int, ScoreSeries]]:
+    """The series flagged worse than baseline, with their episode ids, for the record's top."""
+    return [
+        (episode_id, series)
+        for episode_id, episode_charts in charts.items()
+        for series, _chart in episode_charts
+        if series.worse
+    ]
