@@ -2,7 +2,9 @@
 
 Grade (how intense) and seriousness (what it led to) are kept apart, as ICH E2A asks. Reports
 that contradict themselves (grade 5 without death, a resolution date before the onset) are
-refused by the consistency rules in data/care/adverse_events.yaml, naming the field.
+refused by the consistency rules in data/care/adverse_events.yaml, naming the field. A grade 4
+or 5 event is serious by definition (ICH E2A), so one with no seriousness criterion is refused;
+the rule checks new reports only and rewrites no event already stored.
 """
 
 from __future__ import annotations
