@@ -21,7 +21,7 @@ from tests.factories.browser import (
 )
 from tests.factories.cases import Case, add_cases, dashboard_cases
 from tests.factories.pages import Tab
-from tests.factories.registry import PASSWORD, Acting
+from tests.factories.registry import PASSWORD, Acting, insert_patients, many_people
 
 from regenspine.registry.database import Registry
 from regenspine.registry.services.selfreport import create_self_report_link
@@ -239,6 +239,28 @@ def test_the_workspace_pages_fit_a_phone(
         for label, path in pages.items():
             assert tab.open(path).status == 200, path
             checked_page(tab, label)
+
+
+def test_a_searched_and_paged_patient_list_fits_a_phone(
+    browser: Any, clinic_server: str, staffed: Registry
+) -> None:
+    insert_patients(staffed, many_people(60))
+    with browser_tab(browser, clinic_server, "phone") as tab:
+        sign_in(tab, "cora")
+        tab.open("/clinic/patients")
+        tab.page.get_by_label("Search").fill("person")
+        tab.page.get_by_label("Sort by").select_option("name")
+        tab.page.get_by_role("button", name="Find").click()
+        tab.page.wait_for_load_state("load")
+        assert tab.page.locator("#result-count").inner_text() == (
+            "Showing 50 patients; more on the next page."
+        )
+        checked_page(tab, "clinic-patients-search")
+        tab.page.get_by_role("link", name="Next page").click()
+        tab.page.wait_for_load_state("load")
+        assert tab.page.locator("#result-count").inner_text() == "Showing 10 patients."
+        assert tab.page.get_by_role("link", name="First page").is_visible()
+        checked_page(tab, "clinic-patients-page-2")
 
 
 def test_an_expired_session_during_a_check_loads_the_sign_in_page(
