@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from tests.factories.procedures import BONE_MARROW_PROCEDURE
@@ -10,6 +10,7 @@ from tests.factories.registry import Acting, row_counts
 
 from regenspine.errors import Conflict, InvalidInput
 from regenspine.registry.database import Registry
+from regenspine.registry.models import Reminder
 from regenspine.registry.services.followups import due_follow_ups, record_assessment
 from regenspine.registry.services.procedures import record_procedure
 
@@ -144,3 +145,30 @@ def test_assessments_without_a_procedure_are_kept_without_a_visit(
         )
     assert stored.window_note is not None
     assert "without a visit" in stored.window_note
+
+
+def test_due_visits_say_how_many_days_overdue_and_when_a_reminder_went_out(
+    acting: Acting, treated: str
+) -> None:
+    def shown(today: date) -> list[tuple[str, int, object]]:
+        with acting("coordinator") as (session, user):
+            visits = due_follow_ups(session, user, today, 0)
+            return [(v.timepoint, v.days_overdue, v.reminded_at) for v in visits]
+
+    # 2-week target 16 March: not yet due on the 13th, due on the day, 4 days over on the 20th.
+    assert shown(date(2026, 3, 13)) == [("2w", 0, None)]
+    assert shown(date(2026, 3, 16)) == [("2w", 0, None)]
+    assert shown(date(2026, 3, 20)) == [("2w", 4, None)]
+    sent = datetime(2026, 3, 17, 9, 30, tzinfo=UTC)
+    with acting("coordinator") as (session, user):
+        visit = due_follow_ups(session, user, date(2026, 3, 17), 0)[0]
+        session.add(
+            Reminder(
+                follow_up_id=visit.follow_up_id,
+                recipient="p@example.org",
+                subject="s",
+                sent_at=sent,
+            )
+        )
+    [(_, _, reminded_at)] = shown(date(2026, 3, 20))
+    assert reminded_at == sent

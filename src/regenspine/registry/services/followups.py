@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -13,7 +13,15 @@ from regenspine.care import FollowUpVisit, parse_timepoint, visit_status
 from regenspine.errors import Conflict
 from regenspine.instruments import InstrumentScore, score
 from regenspine.registry.access import Permission, require
-from regenspine.registry.models import Assessment, Episode, FollowUp, Patient, Procedure, User
+from regenspine.registry.models import (
+    Assessment,
+    Episode,
+    FollowUp,
+    Patient,
+    Procedure,
+    Reminder,
+    User,
+)
 from regenspine.registry.rows import assessment_columns
 from regenspine.registry.services.audit import record_audit
 from regenspine.registry.services.episodes import current_episode
@@ -32,6 +40,10 @@ class DueFollowUp(BaseModel):
     window_opens: date
     window_closes: date
     status: str
+    # Days past the due date today (0 when not yet due): who to chase first.
+    days_overdue: int = 0
+    # When the reminder e-mail went out, if one did (one per visit: see models/contact.py).
+    reminded_at: datetime | None = None
 
 
 class RecordedAssessment(BaseModel):
@@ -53,10 +65,11 @@ def due_follow_ups(
     require(actor, Permission.read_deidentified)
     horizon = today + timedelta(days=within_days)
     rows = session.execute(
-        select(FollowUp, Procedure.episode_id, Patient.registry_key)
+        select(FollowUp, Procedure.episode_id, Patient.registry_key, Reminder.sent_at)
         .join(Procedure, FollowUp.procedure_id == Procedure.id)
         .join(Episode, Procedure.episode_id == Episode.id)
         .join(Patient, Episode.patient_id == Patient.id)
+        .outerjoin(Reminder, Reminder.follow_up_id == FollowUp.id)
         .where(
             FollowUp.completed_on.is_(None),
             Episode.status == "open",
@@ -76,8 +89,10 @@ def due_follow_ups(
             window_opens=follow_up.window_opens,
             window_closes=follow_up.window_closes,
             status=visit_status(_visit(follow_up), today, done=False),
+            days_overdue=max(0, (today - follow_up.due_on).days),
+            reminded_at=reminded_at,
         )
-        for follow_up, episode_id, key in rows
+        for follow_up, episode_id, key, reminded_at in rows
     ]
 
 
