@@ -56,6 +56,14 @@ class Region(StrEnum):
     thoracic = "thoracic"
 
 
+# Each region in everyday words, for every face that names it to a person.
+REGION_WORDS: dict[Region, str] = {
+    Region.lumbar: "low back",
+    Region.cervical: "neck",
+    Region.thoracic: "mid back",
+}
+
+
 class ReportedResult(StrictModel):
     """One outcome share as the source reports it: a percentage, or events out of a group."""
 

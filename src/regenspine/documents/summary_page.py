@@ -11,7 +11,7 @@ from functools import cache
 
 from jinja2 import Environment
 
-from regenspine.decision_aid.evidence_terms import Certainty, Region
+from regenspine.decision_aid.evidence_terms import CERTAINTY_LABELS, REGION_WORDS
 from regenspine.decision_aid.screening import ScreeningCategory
 from regenspine.decision_aid.summary import Summary
 from regenspine.documents.formatting import money
@@ -25,18 +25,6 @@ CATEGORY_TITLES: dict[ScreeningCategory, str] = {
     ScreeningCategory.conservative_care_first: "Conservative care first",
     ScreeningCategory.candidate: "Candidate",
 }
-CERTAINTY_WORDS: dict[Certainty, str] = {
-    Certainty.high: "High certainty",
-    Certainty.moderate: "Moderate certainty",
-    Certainty.low: "Low certainty",
-    Certainty.very_low: "Very low certainty",
-    Certainty.no_data: "No data",
-}
-REGION_WORDS: dict[Region, str] = {
-    Region.lumbar: "low back",
-    Region.cervical: "neck",
-    Region.thoracic: "upper and middle back",
-}
 
 
 @cache
@@ -44,7 +32,7 @@ def _environment() -> Environment:
     environment = template_environment("regenspine.documents")
     environment.globals.update(
         category_title=CATEGORY_TITLES.__getitem__,
-        certainty_words=CERTAINTY_WORDS.__getitem__,
+        certainty_words=CERTAINTY_LABELS.__getitem__,
         region_words=REGION_WORDS.__getitem__,
     )
     environment.filters["money"] = money

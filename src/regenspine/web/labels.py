@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from regenspine.decision_aid.evidence_terms import CERTAINTY_LABELS as CERTAINTY_LABELS
+from regenspine.decision_aid.evidence_terms import REGION_WORDS, Region
 from regenspine.decision_aid.evidence_terms import certainty_label as certainty_label
 from regenspine.decision_aid.values import load_values_catalogue
 from regenspine.knowledge import EvidenceLevel
@@ -78,13 +79,9 @@ def basis_label(basis: str) -> str:
     return BASIS_LABELS.get(basis, words(basis))
 
 
-REGION_WORDS = {"lumbar": "the low back", "cervical": "the neck", "thoracic": "the mid back"}
-
-
 def region_words(region: object) -> str:
     """A stenosis region in everyday words (`lumbar` -> "the low back")."""
-    value = getattr(region, "value", region)
-    return REGION_WORDS.get(str(value), words(str(value)))
+    return "the " + REGION_WORDS[Region(str(getattr(region, "value", region)))]
 
 
 # Each public form question by its field name, in a few plain words for error messages.

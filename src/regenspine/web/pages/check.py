@@ -7,6 +7,8 @@ every reason. Nothing is stored: the answers travel with the form to the next st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +36,13 @@ def chosen_red_flags(form: FormFields) -> list[RedFlag]:
     for value in chosen:
         if value not in RED_FLAG_IDS:
             raise InvalidInput("red_flags", f"unknown red flag {value[:40]!r}", RED_FLAG_IDS)
-    return [flag for flag in load_red_flags() if flag.id in chosen]
+    return red_flags_named(chosen)
+
+
+def red_flags_named(ids: Iterable[str]) -> list[RedFlag]:
+    """The red flags with these ids, in the knowledge base's order."""
+    wanted = set(ids)
+    return [flag for flag in load_red_flags() if flag.id in wanted]
 
 
 def _urgent(request: Request, flags: list[RedFlag], journey: JourneyAnswers) -> HTMLResponse:
@@ -101,7 +109,7 @@ def _screening_page(request: Request, journey: JourneyAnswers) -> Response:
     elif journey.red_flags is None:
         return RedirectResponse("/check", status_code=303)
     else:
-        flags = chosen_red_flags_of(journey)
+        flags = red_flags_named(journey.red_flags or ())
     if flags:
         response: Response = _urgent(request, flags, journey)
     else:
@@ -114,11 +122,6 @@ def _screening_page(request: Request, journey: JourneyAnswers) -> Response:
         response = render(request, "pages/screening_form.html.j2", context)
     keep_answers(request, response, journey)
     return response
-
-
-def chosen_red_flags_of(journey: JourneyAnswers) -> list[RedFlag]:
-    """The red flags the browser's answers hold, in the knowledge base's order."""
-    return [flag for flag in load_red_flags() if flag.id in (journey.red_flags or ())]
 
 
 @router.post("/screening", response_class=HTMLResponse)
